@@ -1,0 +1,1 @@
+"""The ``wijkteamkit`` command line: one module per command group."""

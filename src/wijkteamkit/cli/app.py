@@ -1,0 +1,33 @@
+"""The typer application. Commands import what they need when they run, so start-up stays fast."""
+
+from __future__ import annotations
+
+import typer
+
+from . import budget_cmd, demo_cmd, plugins_cmd, show_cmd, validate_cmd
+from .audit_cmd import audit_app
+from .db_cmd import db_app
+from .funding_cmd import funding_app
+from .tender_cmd import tender_app
+
+app = typer.Typer(
+    name="wijkteamkit",
+    help="Describe, validate and run a municipality's social neighbourhood teams (sociale wijkteams).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("plugins")(plugins_cmd.plugins)
+app.command("validate")(validate_cmd.validate)
+app.command("show")(show_cmd.show)
+app.command("demo")(demo_cmd.demo)
+app.command("budget")(budget_cmd.budget)
+app.add_typer(db_app, name="db")
+app.add_typer(funding_app, name="funding")
+app.add_typer(tender_app, name="tender")
+app.add_typer(audit_app, name="audit")
+
+
+def main() -> None:
+    """Entry point of the ``wijkteamkit`` console script."""
+    app()

@@ -1,0 +1,60 @@
+"""``wijkteamkit demo``: a realistic pilot on a fresh embedded database."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import EXIT_LOAD, fail, parse_date
+from .plugins_cmd import PluginFileOption
+
+
+def demo(
+    municipality: Annotated[str, typer.Argument(help="CBS code or name.")] = "nijmegen",
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Run on this database URL instead of a fresh SQLite file. "
+            "WIJKTEAMKIT_DATABASE_URL is deliberately not used: demo data never goes into a real case database.",
+            show_default=False,
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            help="The day the pilot starts (YYYY-MM-DD); default 2015-03-02.", show_default=False
+        ),
+    ] = None,
+    plugin_file: PluginFileOption = None,
+) -> None:
+    """Run a pilot: signals, triage, home visits, a plan, an escalation and back, a refused
+    disclosure, and a report under the meldcode; then verify the audit log."""
+    from ..demo import DEFAULT_DAY, run_demo
+    from ..engine.casework import Casework
+    from ..engine.errors import CaseworkError
+    from ..loading import MunicipalityLoadError, UnknownMunicipality
+    from ..store.database import DatabaseError
+
+    day = parse_date(on) or DEFAULT_DAY
+    url = database or f"sqlite:///{Path(tempfile.mkdtemp(prefix='wijkteamkit-demo-')) / 'demo.db'}"
+    try:
+        casework = Casework.open(municipality, url, plugin_file or [])
+    except UnknownMunicipality as exc:
+        fail(str(exc))
+    except MunicipalityLoadError as exc:
+        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors))
+    except DatabaseError as exc:
+        fail(str(exc), EXIT_LOAD)
+    try:
+        report = run_demo(casework, typer.echo, day)
+    except (CaseworkError, LookupError) as exc:
+        fail(f"the demo stopped: {exc}", 1)
+    finally:
+        casework.engine.dispose()
+    typer.echo(f"database: {url}")
+    if not report.audit_intact:
+        raise typer.Exit(1)

@@ -1,0 +1,196 @@
+"""Rich tables of a merged setup, for ``wijkteamkit show``."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+
+from ..domain import MunicipalitySetup, Neighbourhood
+
+
+def _eur(amount: Decimal | None) -> str:
+    return "pm" if amount is None else f"€ {amount:,.0f}".replace(",", ".")
+
+
+def _start(n: Neighbourhood) -> str:
+    if n.team_start is None:
+        return ""
+    return (
+        n.team_start.strftime("%Y-%m")
+        if n.team_start_precision == "month"
+        else n.team_start.isoformat()
+    )
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
+    """Print the setup section by section."""
+    console = Console()
+    m = setup.municipality
+    header = f"{m.code} {m.name}"
+    if m.province:
+        header += f", {m.province}"
+    if m.regions:
+        header += f" (regions: {', '.join(m.regions)})"
+    if on:
+        header += f" — on {on}"
+    console.print(f"[bold]{header}[/bold]", highlight=False)
+
+    t = _table("Neighbourhoods", "key", "name", "sub-areas", "target households", "team start")
+    for n in setup.neighbourhoods:
+        target = (
+            f"{n.target_households:,}".replace(",", ".") if n.target_households is not None else ""
+        )
+        if n.target_share:
+            target += f" ({n.target_share:.0%})"
+        t.add_row(n.key, n.name, ", ".join(s.name for s in n.sub_areas), target, _start(n))
+    console.print(t)
+
+    t = _table(
+        "Teams", "key", "neighbourhood", "members", "functions", "leader", "registration from"
+    )
+    for team in setup.teams:
+        functions = ", ".join(f"{m.function} {m.hours_per_week:g}h" for m in team.members)
+        leader = ""
+        if team.leader:
+            leader = (
+                f"{team.leader.employer} ({team.leader.organisation}), {team.leader.hours_per_week:g}h,"
+                f" {team.leader.municipality_paid_hours:g}h paid by municipality"
+            )
+        t.add_row(
+            team.key,
+            team.neighbourhood,
+            str(len(team.members)),
+            functions,
+            leader,
+            str(team.case_registration_from or ""),
+        )
+    console.print(t)
+
+    t = _table("Composition rules", "key", "size", "requires", "member min h", "leader h / paid")
+    for r in setup.composition_rules:
+        size = f"{r.min_members}-{r.max_members}" if r.max_members else f">= {r.min_members}"
+        leader = (
+            f"{r.leader_min_hours or '-'} / {r.leader_municipality_paid_hours or '-'}"
+            if r.leader_required
+            else "-"
+        )
+        t.add_row(
+            r.key,
+            size,
+            ", ".join(q.label for q in r.requirements),
+            f"{r.member_min_hours:g}" if r.member_min_hours else "-",
+            leader,
+        )
+    console.print(t)
+
+    t = _table(
+        "Escalation", "rule", "when", "target", "handover", "priority", "direct / legal basis"
+    )
+    targets = {x.key: x for x in setup.escalation_targets}
+    for rule in sorted(setup.escalation_rules, key=lambda r: (r.priority, r.key)):
+        found = targets.get(rule.target)
+        direct = (
+            ("direct" + (f" ({rule.legal_basis})" if rule.legal_basis else ""))
+            if rule.direct
+            else ""
+        )
+        t.add_row(
+            rule.key,
+            rule.when.describe(),
+            f"{rule.target} ({found.level})" if found else rule.target,
+            found.handover if found else "?",
+            str(rule.priority),
+            direct,
+        )
+    console.print(t)
+
+    t = _table("Funding streams", "key", "law / scheme", "funder", "valid")
+    for s in setup.funding_streams:
+        t.add_row(
+            s.key,
+            s.law or s.scheme or "",
+            f"{s.funder} ({s.funder_kind})",
+            f"{s.valid_from or '…'} – {s.valid_to or '…'}",
+        )
+    console.print(t)
+
+    t = _table("Provisions", "key", "kind", "delivery", "iWmo", "access", "funding")
+    for p in setup.provisions:
+        funding = "; ".join(
+            f"{f.stream} {f.valid_from or '…'}–{f.valid_to or '…'}" for f in p.funding
+        )
+        t.add_row(
+            p.key,
+            p.kind,
+            "+".join(sorted(d.upper() for d in p.delivery)),
+            p.iwmo_category or "",
+            p.access,
+            funding,
+        )
+    console.print(t)
+
+    policy = setup.consent_policy
+    console.print(
+        f"[bold]Consent policy[/bold]: disclosure without consent only under "
+        f"{', '.join(policy.exceptions) or 'no legal basis'}; retention {policy.retention_years} years",
+        highlight=False,
+    )
+
+    for procedure in setup.tender_procedures:
+        t = _table(
+            f"Tender procedure {procedure.key}: {procedure.name}", "participant", "share", "area"
+        )
+        for part in procedure.participants:
+            t.add_row(
+                part.municipality
+                + (" (lead)" if part.municipality == procedure.lead_municipality else ""),
+                f"{part.share:g}%",
+                part.area or "",
+            )
+        console.print(t)
+        console.print(
+            f"  commissioned by {procedure.commissioning_body}; regime {procedure.regime}; criteria: "
+            + ", ".join(f"{c.name} {c.weight:g}%" for c in procedure.award_criteria),
+            highlight=False,
+        )
+
+    render_budgets(setup, console)
+
+    if setup.principles:
+        t = _table("Principles", "key", "statement")
+        for principle in setup.principles:
+            t.add_row(principle.key, principle.statement)
+        console.print(t)
+    console.print(
+        f"{len(setup.life_domains)} life domains, {len(setup.indicators)} indicators, "
+        f"{len(setup.laws)} laws, {len(setup.legal_bases)} legal bases",
+        highlight=False,
+    )
+
+
+def render_budgets(setup: MunicipalitySetup, console: Console | None = None) -> None:
+    """Each budget as a table: groups with their lines and totals, coverage, balance."""
+    console = console or Console()
+    for budget in setup.budgets:
+        t = _table(f"Budget {budget.key} ({budget.year}): {budget.name}", "group / line", "amount")
+        for group in budget.cost_groups:
+            t.add_row(f"[bold]{group.name}[/bold]", f"[bold]{_eur(group.total)}[/bold]")
+            for line in group.lines:
+                t.add_row(
+                    f"  {line.name}" + (f" [{line.note}]" if line.note else ""), _eur(line.amount)
+                )
+        t.add_row("[bold]Total costs[/bold]", f"[bold]{_eur(budget.total_costs)}[/bold]")
+        for cover in budget.coverage:
+            t.add_row(f"  covered by {cover.name}", _eur(cover.amount))
+        t.add_row("[bold]Balance[/bold]", _eur(budget.balance))
+        console.print(t)

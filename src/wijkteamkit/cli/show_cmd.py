@@ -1,0 +1,44 @@
+"""``wijkteamkit show``: the merged setup of one municipality."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import Format, fail, parse_date, print_json
+from .plugins_cmd import PluginFileOption
+
+
+def show(
+    municipality: Annotated[str, typer.Argument(help="CBS code (GM0268) or name (nijmegen).")],
+    plugin_file: PluginFileOption = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep only laws, streams and funding valid on this date (YYYY-MM-DD).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Format, typer.Option("--format", help="text or json (the setup model's dump).")
+    ] = Format.TEXT,
+) -> None:
+    """Show a municipality's merged setup, as tables or as the setup model's JSON dump."""
+    from ..loading import MunicipalityLoadError, UnknownMunicipality, load_municipality
+
+    when = parse_date(on)
+    try:
+        setup = load_municipality(municipality, plugin_file or [])
+    except UnknownMunicipality as exc:
+        fail(str(exc))
+    except MunicipalityLoadError as exc:
+        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors))
+    if when is not None:
+        setup = setup.on(when)
+    if output is Format.JSON:
+        print_json(setup.model_dump(mode="json"))
+    else:
+        from .render import render_setup
+
+        render_setup(setup, when)

@@ -1,0 +1,117 @@
+"""``wijkteamkit validate``: check municipalities' setups and report findings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .common import EXIT_FINDINGS, EXIT_LOAD, EXIT_OK, Format, fail, parse_date, print_json
+from .plugins_cmd import PluginFileOption
+
+if TYPE_CHECKING:
+    from ..loading import LoadReport
+    from ..validation import Finding
+
+
+def validate(
+    municipalities: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="CBS codes (GM0268) or names (nijmegen), any case.", show_default=False
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Validate every municipality found.")] = False,
+    plugin_file: PluginFileOption = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            help="Check on this date (YYYY-MM-DD); default: each setup's reference date, else today.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.TEXT,
+) -> None:
+    """Validate municipalities' setups. Exit 0 when clean, 1 on errors, 2 when loading failed."""
+    from ..loading import UnknownMunicipality, load
+    from ..validation import validate as run_rules
+
+    when = parse_date(on)
+    if all_ and municipalities:
+        fail("give MUNICIPALITY names or --all, not both")
+    if not all_ and not municipalities:
+        fail("name a MUNICIPALITY (CBS code or name) or pass --all")
+    try:
+        report = load(None if all_ else municipalities, plugin_file or [])
+    except UnknownMunicipality as exc:
+        fail(str(exc))
+    results = [(loaded, run_rules(loaded.setup, when, loaded.issues)) for loaded in report.loaded]
+    if all_ and not results and not report.errors:
+        fail(
+            "no municipality plugins found; install one (pip install -e plugins/nijmegen) or pass --plugin-file"
+        )
+    blocking = {"error", "warning"} if strict else {"error"}
+    document = _document(report, results, blocking)
+    if output is Format.JSON:
+        print_json(document)
+    else:
+        _print_text(report, results, blocking)
+    if report.errors:
+        raise typer.Exit(EXIT_LOAD)
+    raise typer.Exit(EXIT_OK if document["ok"] else EXIT_FINDINGS)
+
+
+def _document(
+    report: LoadReport, results: list[tuple[Any, list[Finding]]], blocking: set[str]
+) -> dict[str, Any]:
+    municipalities = [
+        {
+            "code": loaded.setup.code,
+            "name": loaded.setup.municipality.name,
+            "ok": not any(f.severity in blocking for f in findings),
+            "findings": [f.model_dump(exclude={"municipality"}) for f in findings],
+        }
+        for loaded, findings in results
+    ]
+    load_errors = [
+        {"plugin": e.plugin, "message": e.message, "hook": e.hook, "municipality": e.municipality}
+        for e in report.errors
+    ]
+    ok = not load_errors and all(m["ok"] for m in municipalities)
+    return {"ok": ok, "municipalities": municipalities, "load_errors": load_errors}
+
+
+def _print_text(
+    report: LoadReport, results: list[tuple[Any, list[Finding]]], blocking: set[str]
+) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    colours = {"error": "red", "warning": "yellow", "info": "blue"}
+    for loaded, findings in results:
+        setup = loaded.setup
+        bad = any(f.severity in blocking for f in findings)
+        verdict = "[red]FAILED[/red]" if bad else "[green]ok[/green]"
+        counts = ", ".join(
+            f"{sum(1 for f in findings if f.severity == s)} {s}s"
+            for s in ("error", "warning", "info")
+        )
+        console.print(
+            f"{setup.code} {setup.municipality.name}: {verdict} ({counts})", highlight=False
+        )
+        for f in findings:
+            colour = colours[f.severity]
+            console.print(
+                f"  [{colour}]{f.severity}[/{colour}] [bold]{f.code}[/bold] at {f.location}: "
+                f"{escape(f.message)} [dim]({escape(f.plugin)})[/dim]",
+                highlight=False,
+                soft_wrap=True,
+            )
+    for error in report.errors:
+        hook = f" (hook {error.hook})" if error.hook else ""
+        console.print(
+            f"[red]load error[/red] {escape(error.plugin)}{hook}: {escape(error.message)}",
+            highlight=False,
+        )

@@ -1,0 +1,1 @@
+"""The national layer: the law, as an ordinary plugin inside the core."""

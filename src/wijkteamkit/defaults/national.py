@@ -1,0 +1,357 @@
+"""National defaults: laws and funding streams around the 1 January 2015 reform, the ZRM 2017
+life domains, indicators, the meldrecht exception to consent, statutory provisions, and routing.
+
+Registered first in every municipality's plugin manager; every other layer may replace or
+remove any item by key.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wijkteamkit import hookimpl
+from wijkteamkit.domain import (
+    ConsentPolicy,
+    Delivery,
+    FunderKind,
+    FundingStream,
+    Indicator,
+    Law,
+    LegalBasis,
+    LifeDomain,
+    MunicipalitySetup,
+    Neighbourhood,
+    Provision,
+    ProvisionFunding,
+    ProvisionKind,
+    Signal,
+    Source,
+)
+
+DESIGN = Source(document="DESIGN.md", section="§5 Domain facts")
+REFORM = Source(document="DESIGN.md", section="§5 Domain facts: the 2015 reform")
+ZRM = Source(document="DESIGN.md", section="§5 Domain facts: life domains (ZRM 2017)")
+
+REFORM_DAY = date(2015, 1, 1)
+BEFORE_REFORM = date(2014, 12, 31)
+
+LAWS = (
+    Law(
+        key="awbz",
+        name="Algemene Wet Bijzondere Ziektekosten",
+        short_name="AWBZ",
+        valid_from=date(1968, 1, 1),
+        valid_to=BEFORE_REFORM,
+        successor="wlz",
+        source=REFORM,
+    ),
+    Law(
+        key="wmo-2007",
+        name="Wet maatschappelijke ondersteuning",
+        short_name="Wmo 2007",
+        valid_from=date(2007, 1, 1),
+        valid_to=BEFORE_REFORM,
+        successor="wmo-2015",
+        source=REFORM,
+    ),
+    Law(
+        key="wmo-2015",
+        name="Wet maatschappelijke ondersteuning 2015",
+        short_name="Wmo 2015",
+        valid_from=REFORM_DAY,
+        source=REFORM,
+    ),
+    Law(
+        key="zvw",
+        name="Zorgverzekeringswet",
+        short_name="Zvw",
+        valid_from=date(2006, 1, 1),
+        source=REFORM,
+    ),
+    Law(
+        key="wlz",
+        name="Wet langdurige zorg",
+        short_name="Wlz",
+        valid_from=REFORM_DAY,
+        source=REFORM,
+    ),
+    Law(
+        key="wjz",
+        name="Wet op de jeugdzorg",
+        short_name="Wjz",
+        valid_from=date(2005, 1, 1),
+        valid_to=BEFORE_REFORM,
+        successor="jeugdwet",
+        source=REFORM,
+    ),
+    Law(
+        key="jeugdwet", name="Jeugdwet", short_name="Jeugdwet", valid_from=REFORM_DAY, source=REFORM
+    ),
+    Law(
+        key="wwb",
+        name="Wet werk en bijstand",
+        short_name="WWB",
+        valid_from=date(2004, 1, 1),
+        valid_to=BEFORE_REFORM,
+        successor="participatiewet",
+        source=REFORM,
+    ),
+    Law(
+        key="participatiewet",
+        name="Participatiewet",
+        short_name="Participatiewet",
+        valid_from=REFORM_DAY,
+        source=REFORM,
+    ),
+    Law(
+        key="wpg",
+        name="Wet publieke gezondheid",
+        short_name="WPG",
+        valid_from=date(2008, 12, 1),
+        source=DESIGN,
+    ),
+)
+
+
+def _stream(key: str, law: str, kind: FunderKind, funder: str) -> FundingStream:
+    period = next(law_ for law_ in LAWS if law_.key == law)
+    return FundingStream(
+        key=key,
+        name=f"{period.short_name}",
+        law=law,
+        funder_kind=kind,
+        funder=funder,
+        valid_from=period.valid_from,
+        valid_to=period.valid_to,
+        source=REFORM,
+    )
+
+
+FUNDING_STREAMS = (
+    _stream("awbz", "awbz", FunderKind.ZORGKANTOOR, "zorgkantoor"),
+    _stream("wmo-2007", "wmo-2007", FunderKind.MUNICIPALITY, "municipality"),
+    _stream("wmo-2015", "wmo-2015", FunderKind.MUNICIPALITY, "municipality"),
+    _stream("zvw", "zvw", FunderKind.HEALTH_INSURER, "health insurer"),
+    _stream("wlz", "wlz", FunderKind.ZORGKANTOOR, "zorgkantoor"),
+    _stream("wjz", "wjz", FunderKind.PROVINCE, "province"),
+    _stream("jeugdwet", "jeugdwet", FunderKind.MUNICIPALITY, "municipality"),
+    _stream("wwb", "wwb", FunderKind.MUNICIPALITY, "municipality"),
+    _stream("participatiewet", "participatiewet", FunderKind.MUNICIPALITY, "municipality"),
+    _stream("wpg", "wpg", FunderKind.MUNICIPALITY, "municipality (GGD)"),
+)
+
+
+def _moved(old: str, new: str) -> tuple[ProvisionFunding, ...]:
+    """Funding by ``old`` from the day its law took effect until the reform, then by ``new``."""
+    since = next(stream.valid_from for stream in FUNDING_STREAMS if stream.key == old)
+    return (
+        ProvisionFunding(stream=old, valid_from=since, valid_to=BEFORE_REFORM, source=REFORM),
+        ProvisionFunding(stream=new, valid_from=REFORM_DAY, source=REFORM),
+    )
+
+
+BOTH = frozenset({Delivery.ZIN, Delivery.PGB})
+
+PROVISIONS = (
+    Provision(
+        key="huishoudelijke-hulp",
+        name="Hulp bij het huishouden",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        iwmo_category="01",
+        funding=_moved("wmo-2007", "wmo-2015"),
+        source=REFORM,
+    ),
+    Provision(
+        key="begeleiding",
+        name="Begeleiding (individueel)",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        iwmo_category="02",
+        funding=_moved("awbz", "wmo-2015"),
+        source=REFORM,
+    ),
+    Provision(
+        key="dagbesteding",
+        name="Dagbesteding",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        iwmo_category="07",
+        funding=_moved("awbz", "wmo-2015"),
+        source=REFORM,
+    ),
+    Provision(
+        key="kortdurend-verblijf",
+        name="Kortdurend verblijf",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        iwmo_category="04",
+        funding=_moved("awbz", "wmo-2015"),
+        source=REFORM,
+    ),
+    Provision(
+        key="beschermd-wonen",
+        name="Beschermd wonen (GGZ-C)",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        iwmo_category="15",
+        funding=_moved("awbz", "wmo-2015"),
+        source=REFORM,
+    ),
+    Provision(
+        key="wijkverpleging",
+        name="Wijkverpleging",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        access="referral",
+        funding=_moved("awbz", "zvw"),
+        source=REFORM,
+    ),
+    Provision(
+        key="persoonlijke-verzorging",
+        name="Persoonlijke verzorging",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        access="referral",
+        funding=_moved("awbz", "zvw"),
+        source=REFORM,
+    ),
+    Provision(
+        key="langdurig-verblijf",
+        name="Langdurige zorg met verblijf",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        access="referral",
+        funding=_moved("awbz", "wlz"),
+        source=REFORM,
+    ),
+    Provision(
+        key="jeugdhulp",
+        name="Jeugdhulp",
+        kind=ProvisionKind.MAATWERK,
+        delivery=BOTH,
+        funding=_moved("wjz", "jeugdwet"),
+        source=REFORM,
+    ),
+    Provision(
+        key="re-integratie",
+        name="Ondersteuning naar werk",
+        kind=ProvisionKind.MAATWERK,
+        funding=_moved("wwb", "participatiewet"),
+        source=REFORM,
+    ),
+)
+
+_ZRM_DOMAINS = (
+    ("financien", "Finances", "Financiën"),
+    ("werk-opleiding", "Work and education", "Werk & opleiding"),
+    ("tijdsbesteding", "Use of time", "Tijdsbesteding"),
+    ("huisvesting", "Housing", "Huisvesting"),
+    ("huiselijke-relaties", "Domestic relations", "Huiselijke relaties"),
+    ("geestelijke-gezondheid", "Mental health", "Geestelijke gezondheid"),
+    ("lichamelijke-gezondheid", "Physical health", "Lichamelijke gezondheid"),
+    ("middelengebruik", "Substance use", "Middelengebruik"),
+    ("basale-adl", "Basic activities of daily living", "Basale ADL"),
+    ("instrumentele-adl", "Instrumental activities of daily living", "Instrumentele ADL"),
+    ("sociaal-netwerk", "Social network", "Sociaal netwerk"),
+    ("maatschappelijke-participatie", "Participation in society", "Maatschappelijke participatie"),
+    ("justitie", "Justice", "Justitie"),
+)
+LIFE_DOMAINS = tuple(
+    LifeDomain(key=key, name=name, name_nl=name_nl, source=ZRM)
+    for key, name, name_nl in _ZRM_DOMAINS
+)
+
+INDICATORS = (
+    Indicator(
+        key="domestic-violence", name="Domestic violence", name_nl="Huiselijk geweld", source=DESIGN
+    ),
+    Indicator(key="child-abuse", name="Child abuse", name_nl="Kindermishandeling", source=DESIGN),
+    Indicator(
+        key="justice-involved",
+        name="Justice involved",
+        name_nl="Betrokkenheid van justitie",
+        source=DESIGN,
+    ),
+    Indicator(
+        key="severe-psychiatric",
+        name="Severe psychiatric problems",
+        name_nl="Ernstige psychiatrische problematiek",
+        source=DESIGN,
+    ),
+)
+
+LEGAL_BASES = (
+    LegalBasis(
+        key="meldrecht-veilig-thuis",
+        name="Meldrecht: report to Veilig Thuis without consent, following the meldcode's five steps",
+        law="wmo-2015",
+        article="art. 5.2.6",
+        allows_disclosure_without_consent=True,
+        recipients=("domestic_violence_service",),
+        valid_from=REFORM_DAY,
+        source=Source(document="DESIGN.md", section="§5 Domain facts: consent"),
+    ),
+)
+
+CONSENT_POLICY = ConsentPolicy(
+    exceptions=("meldrecht-veilig-thuis",),
+    source=Source(
+        document="DESIGN.md",
+        section="§5 Domain facts: consent",
+        illustrative=True,
+        note="the retention term is a default; a municipality sets its own",
+    ),
+)
+
+
+@hookimpl
+def wijkteamkit_laws() -> tuple[Law, ...]:
+    return LAWS
+
+
+@hookimpl
+def wijkteamkit_funding_streams() -> tuple[FundingStream, ...]:
+    return FUNDING_STREAMS
+
+
+@hookimpl
+def wijkteamkit_provisions() -> tuple[Provision, ...]:
+    return PROVISIONS
+
+
+@hookimpl
+def wijkteamkit_life_domains() -> tuple[LifeDomain, ...]:
+    return LIFE_DOMAINS
+
+
+@hookimpl
+def wijkteamkit_indicators() -> tuple[Indicator, ...]:
+    return INDICATORS
+
+
+@hookimpl
+def wijkteamkit_legal_bases() -> tuple[LegalBasis, ...]:
+    return LEGAL_BASES
+
+
+@hookimpl
+def wijkteamkit_consent_policy() -> ConsentPolicy:
+    return CONSENT_POLICY
+
+
+@hookimpl
+def wijkteamkit_route_signal(setup: MunicipalitySetup, signal: Signal) -> str | None:
+    """Route to the team of the signal's neighbourhood, found by key or else by postcode."""
+    neighbourhood: Neighbourhood | None = None
+    if signal.neighbourhood is not None:
+        neighbourhood = next(
+            (n for n in setup.neighbourhoods if n.key == signal.neighbourhood), None
+        )
+    elif signal.postcode:
+        neighbourhood = next(
+            (n for n in setup.neighbourhoods if n.covers_postcode(signal.postcode)), None
+        )
+    if neighbourhood is None:
+        return None
+    return next((t.key for t in setup.teams if t.neighbourhood == neighbourhood.key), None)

@@ -1,0 +1,35 @@
+"""Life domains (leefgebieden) over which an assessment scores a household, and indicators."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .common import Item, Key, NonEmptyText
+
+ZRM_CATALOGUE = "zrm-2017"
+"""The Zelfredzaamheid-Matrix 2017: 13 domains, each scored 1 (acute) to 5 (fully self-reliant)."""
+
+Score = Literal[1, 2, 3, 4, 5]
+"""A ZRM score: 1 acute problematiek, 2 niet, 3 beperkt, 4 voldoende, 5 volledig zelfredzaam."""
+
+PROBLEM_THRESHOLD = 2
+"""A domain scored at or below this counts as a problem ("problems on 3+ life domains")."""
+
+
+class LifeDomain(Item):
+    """A life domain in a catalogue; ``maps_to`` links a local domain onto ZRM domains."""
+
+    name: NonEmptyText
+    name_nl: str | None = None
+    catalogue: Key = ZRM_CATALOGUE
+    maps_to: tuple[Key, ...] = ()
+
+
+class Indicator(Item):
+    """Something a signal or assessment can flag (domestic violence, justice involved, ...).
+
+    Escalation rules refer to indicators by key; a rule that names an unknown one never fires.
+    """
+
+    name: NonEmptyText
+    name_nl: str | None = None

@@ -1,0 +1,101 @@
+"""The merged, validated setup of one municipality."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypeVar
+
+from pydantic import Field
+
+from .budget import Budget
+from .common import Item, Model, Period
+from .consent import ConsentPolicy, LegalBasis
+from .escalation import EscalationRule, EscalationTarget
+from .funding import FundingStream, Law, Provision
+from .lifedomain import Indicator, LifeDomain
+from .municipality import Municipality, Neighbourhood, Principle
+from .team import CompositionRule, FunctionGroup, Team, TeamFunction
+from .tender import TenderProcedure
+
+T = TypeVar("T", bound=Item)
+
+
+class MunicipalitySetup(Model):
+    """Everything the layers supplied for one municipality, merged by key.
+
+    ``origins`` maps ``"<collection>/<key>"`` (and ``"municipality"``, ``"consent_policy"``)
+    to the plugin that supplied the item, so that findings and audits can name it.
+    """
+
+    municipality: Municipality
+    neighbourhoods: tuple[Neighbourhood, ...] = ()
+    teams: tuple[Team, ...] = ()
+    function_groups: tuple[FunctionGroup, ...] = ()
+    team_functions: tuple[TeamFunction, ...] = ()
+    composition_rules: tuple[CompositionRule, ...] = ()
+    life_domains: tuple[LifeDomain, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    escalation_targets: tuple[EscalationTarget, ...] = ()
+    escalation_rules: tuple[EscalationRule, ...] = ()
+    laws: tuple[Law, ...] = ()
+    legal_bases: tuple[LegalBasis, ...] = ()
+    funding_streams: tuple[FundingStream, ...] = ()
+    provisions: tuple[Provision, ...] = ()
+    consent_policy: ConsentPolicy = ConsentPolicy()
+    tender_procedures: tuple[TenderProcedure, ...] = ()
+    budgets: tuple[Budget, ...] = ()
+    principles: tuple[Principle, ...] = ()
+    origins: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        """The CBS code, e.g. ``GM0268``."""
+        return self.municipality.code
+
+    def get(self, collection: str, key: str) -> Item | None:
+        """The item with ``key`` in ``collection`` (a field name such as ``"teams"``), if any."""
+        items: tuple[Item, ...] = getattr(self, collection)
+        return next((item for item in items if item.key == key), None)
+
+    def origin(self, location: str) -> str:
+        """The plugin that supplied the item at ``location`` (``"teams/lindenholt"``)."""
+        return self.origins.get(location, "")
+
+    def on(self, when: date) -> MunicipalitySetup:
+        """A copy keeping only laws, legal bases, funding streams and provision funding valid on ``when``."""
+
+        def valid(items: tuple[T, ...]) -> tuple[T, ...]:
+            return tuple(i for i in items if not isinstance(i, Period) or i.contains(when))
+
+        provisions = tuple(
+            p.model_copy(update={"funding": tuple(p.funding_on(when))}) for p in self.provisions
+        )
+        return self.model_copy(
+            update={
+                "laws": valid(self.laws),
+                "legal_bases": valid(self.legal_bases),
+                "funding_streams": valid(self.funding_streams),
+                "provisions": provisions,
+            }
+        )
+
+
+KEYED_COLLECTIONS: tuple[str, ...] = (
+    "neighbourhoods",
+    "teams",
+    "function_groups",
+    "team_functions",
+    "composition_rules",
+    "life_domains",
+    "indicators",
+    "escalation_targets",
+    "escalation_rules",
+    "laws",
+    "legal_bases",
+    "funding_streams",
+    "provisions",
+    "tender_procedures",
+    "budgets",
+    "principles",
+)
+"""The setup's collections of keyed items, in the order they are shown and validated."""

@@ -1,0 +1,1 @@
+"""The casework engine: consent decisions, state machines and case services."""

@@ -1,0 +1,87 @@
+"""The casework engine: the work process on a real database, for one municipality.
+
+Every operation runs as one transaction on behalf of an :class:`~wijkteamkit.domain.case.Actor`
+and is audited; if it raises, nothing of it was written. Queries filter on the actor's
+municipality, so nothing of another municipality is ever returned. Events are announced through
+the event hooks after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ..domain import MunicipalitySetup
+from ..domain.case import (
+    Actor,
+)
+from ..domain.events import (
+    Event,
+)
+from ..loading import LoadedMunicipality, MunicipalityLoadError, load
+from ..store.database import open_database
+from .access import AccessOps
+from .assessments import AssessmentOps
+from .consent import DisclosurePolicy
+from .consents import ConsentOps
+from .errors import (
+    AccessDenied,
+)
+from .escalations import EscalationOps
+from .plans import PlanOps
+from .session import utc_now
+from .signals import SignalOps
+
+
+class Casework:
+    """The engine for one municipality: its merged setup, its plugin manager, one database.
+
+    Open it with :meth:`open`; act through :meth:`as_actor`.
+    """
+
+    def __init__(
+        self, engine: Engine, loaded: LoadedMunicipality, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.engine = engine
+        self.loaded = loaded
+        self.setup: MunicipalitySetup = loaded.setup
+        self.policy = DisclosurePolicy.from_setup(self.setup)
+        self.clock = clock
+
+    @classmethod
+    def open(
+        cls,
+        municipality: str,
+        url: str | None = None,
+        plugin_files: Sequence[str | Path] = (),
+        clock: Callable[[], datetime] = utc_now,
+    ) -> Casework:
+        """Load the municipality's setup and open (creating or migrating) the database."""
+        report = load([municipality], plugin_files)
+        if not report.loaded or report.errors:
+            raise MunicipalityLoadError(report.errors)
+        return cls(open_database(url), report.loaded[0], clock)
+
+    def as_actor(self, actor: Actor) -> CaseSession:
+        """Work on behalf of ``actor``, who must belong to this municipality."""
+        if actor.municipality != self.setup.code:
+            raise AccessDenied(
+                f"{actor.person} acts for {actor.municipality}, not {self.setup.code}",
+                rule="tenant",
+            )
+        if actor.team is not None and self.setup.get("teams", actor.team) is None:
+            raise AccessDenied(
+                f"{actor.team!r} is not a team of {self.setup.municipality.name}", rule="tenant"
+            )
+        return CaseSession(self, actor)
+
+    def announce(self, hook: str, event: Event) -> None:
+        """Call every implementation of an event hook (after the change was committed)."""
+        getattr(self.loaded.plugins.manager.hook, hook)(setup=self.setup, event=event)
+
+
+class CaseSession(SignalOps, AssessmentOps, ConsentOps, PlanOps, EscalationOps, AccessOps):
+    """Every casework operation on behalf of one actor (see the modules it combines)."""

@@ -1,0 +1,55 @@
+"""Errors the engine raises for bad input or forbidden acts; each names the rule it enforces.
+
+All derive from :class:`CaseworkError`; the CLI turns them into one line and exit code 1.
+Whatever raised, nothing of that operation was written: every operation is one transaction.
+"""
+
+from __future__ import annotations
+
+
+class CaseworkError(Exception):
+    """A casework rule was broken. ``rule`` names it; the message says what to do."""
+
+    rule = "casework"
+
+    def __init__(self, message: str, rule: str | None = None) -> None:
+        super().__init__(message)
+        if rule is not None:
+            self.rule = rule
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {super().__str__()}"
+
+
+class IllegalTransition(CaseworkError):
+    """A step the work process does not allow from the current state."""
+
+    rule = "transition"
+
+
+class RuleViolation(CaseworkError):
+    """An invariant would be broken (one active plan, a case director, a responsible party...)."""
+
+
+class NotFound(CaseworkError):
+    """No such record in the actor's municipality (records of others are never revealed)."""
+
+    rule = "not-found"
+
+
+class AccessDenied(CaseworkError):
+    """The actor may not do or see this; the refusal is audited."""
+
+    rule = "access"
+
+
+class ConsentRequired(CaseworkError):
+    """A disclosure or hand-over was denied: no consent or legal basis covers it (audited)."""
+
+    rule = "consent"
+
+
+class ConflictError(CaseworkError):
+    """Someone else changed the record since it was read; reload it and apply the change again."""
+
+    rule = "conflict"

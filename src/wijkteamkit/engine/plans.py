@@ -1,0 +1,185 @@
+"""Plans: one per household, one case director, the ladder, closing the case."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..domain.case import (
+    PlanIn,
+    Role,
+)
+from ..domain.events import (
+    PlanFinalised,
+)
+from ..store.tables import (
+    EscalationRow,
+    PlanRow,
+)
+from .errors import (
+    ConflictError,
+    RuleViolation,
+)
+from .process import (
+    PLAN,
+    CaseState,
+    EscalationState,
+    PlanState,
+)
+from .session import SessionBase
+
+
+class PlanOps(SessionBase):
+    """Plans: one per household, one case director, the ladder, closing the case."""
+
+    def draft_plan(self, household_id: int, plan: PlanIn, case_director: str) -> int:
+        """Draft the concept plan with its case director: one active plan per household."""
+        if not case_director.strip():
+            raise RuleViolation("a plan needs a case director", rule="case-director")
+        self._check_plan_content(plan)
+        with self._transaction() as db:
+            household = self._household(db, household_id)
+            self._require_team(db, household)
+            if self._active_plan(db, household_id) is not None:
+                raise RuleViolation(
+                    f"household {household_id} already has an active plan; revise it instead",
+                    rule="one-active-plan",
+                )
+            self._move(household, CaseState.CONCEPT_PLAN)
+            row = PlanRow(
+                municipality=self.actor.municipality,
+                household_id=household_id,
+                team=household.team or "",
+                state=PlanState.CONCEPT,
+                case_director=case_director,
+                lead=household.team or "",
+                content=plan.model_dump(mode="json"),
+                created_at=self._now(),
+            )
+            db.add(row)
+            db.flush()
+            assert row.id is not None
+            self._audit(
+                db,
+                "plan.drafted",
+                household_id,
+                detail={"plan": row.id, "case_director": case_director},
+            )
+            return row.id
+
+    def _check_plan_content(self, plan: PlanIn) -> None:
+        domains = {d.key for d in self.setup.life_domains}
+        provisions = {p.key for p in self.setup.provisions}
+        used = {g.domain for g in plan.goals} | {a.domain for a in plan.actions}
+        if used - domains:
+            raise RuleViolation(
+                f"plan names unknown life domain(s) {', '.join(sorted(used - domains))}",
+                rule="life-domain",
+            )
+        named = {a.provision for a in plan.actions if a.provision}
+        if named - provisions:
+            raise RuleViolation(
+                f"plan names unknown provision(s) {', '.join(sorted(named - provisions))}",
+                rule="provision",
+            )
+
+    def revise_plan(self, plan_id: int, plan: PlanIn, expected_version: int) -> int:
+        """Change a concept plan; fails with :class:`ConflictError` if it changed since read."""
+        self._check_plan_content(plan)
+        with self._transaction() as db:
+            row = self._plan_for_change(db, plan_id, expected_version)
+            PLAN.check(row.state, PlanState.CONCEPT, f"plan {plan_id}")
+            row.content = plan.model_dump(mode="json")
+            self._audit(db, "plan.revised", row.household_id, detail={"plan": plan_id})
+            db.flush()
+            return row.version
+
+    def set_case_director(self, plan_id: int, case_director: str, expected_version: int) -> int:
+        """Hand the case to another case director (there is always exactly one)."""
+        if not case_director.strip():
+            raise RuleViolation("a plan needs a case director", rule="case-director")
+        with self._transaction() as db:
+            row = self._plan_for_change(db, plan_id, expected_version)
+            previous, row.case_director = row.case_director, case_director
+            self._audit(
+                db,
+                "plan.case_director",
+                row.household_id,
+                detail={"plan": plan_id, "from": previous, "to": case_director},
+            )
+            db.flush()
+            return row.version
+
+    def _plan_for_change(self, db: Session, plan_id: int, expected_version: int) -> PlanRow:
+        row = self._get(db, PlanRow, plan_id, "plan")
+        household = self._household(db, row.household_id)
+        self._require_team(db, household)
+        if row.version != expected_version:
+            raise ConflictError(
+                f"plan {plan_id} is at version {row.version}, not {expected_version}; "
+                "reload it and apply your change again"
+            )
+        return row
+
+    def finalise_plan(self, plan_id: int, expected_version: int) -> None:
+        """Make the plan final. A plan using a maatwerkvoorziening must say why lower rungs do not suffice."""
+        with self._transaction() as db:
+            row = self._plan_for_change(db, plan_id, expected_version)
+            content = PlanIn.model_validate(row.content)
+            if content.uses_maatwerk and not (content.ladder_justification or "").strip():
+                raise RuleViolation(
+                    "the plan uses a maatwerkvoorziening but does not record why own strength, "
+                    "network and algemene voorzieningen do not suffice (ladder_justification)",
+                    rule="ladder",
+                )
+            if not row.case_director:
+                raise RuleViolation(
+                    "a final plan needs exactly one case director", rule="case-director"
+                )
+            PLAN.check(row.state, PlanState.FINAL, f"plan {plan_id}")
+            household = self._household(db, row.household_id)
+            self._move(household, CaseState.FINAL_PLAN)
+            row.state = PlanState.FINAL
+            row.finalised_at = self._now()
+            self._audit(
+                db,
+                "plan.finalised",
+                row.household_id,
+                detail={"plan": plan_id, "case_director": row.case_director},
+            )
+            household_id, director = row.household_id, row.case_director
+        self._announce(
+            "wijkteamkit_plan_finalised",
+            PlanFinalised(
+                municipality=self.actor.municipality,
+                household=household_id,
+                at=self._now(),
+                actor=self.actor.person,
+                plan=plan_id,
+                case_director=director,
+            ),
+        )
+
+    def close_case(self, household_id: int) -> None:
+        """Close the household's case and its plan (the retention term starts now)."""
+        with self._transaction() as db:
+            household = self._household(db, household_id)
+            self._require_team(db, household, (Role.TEAM_LEADER, Role.CASE_DIRECTOR))
+            open_escalations = db.exec(
+                select(EscalationRow).where(
+                    EscalationRow.household_id == household_id,
+                    EscalationRow.state == EscalationState.ACTIVE,
+                )
+            ).first()
+            if open_escalations is not None:
+                raise RuleViolation(
+                    "de-escalate before closing: the lead is still with "
+                    f"{open_escalations.target!r}",
+                    rule="close-escalated",
+                )
+            plan = self._active_plan(db, household_id)
+            if plan is not None:
+                PLAN.check(plan.state, PlanState.CLOSED, f"plan {plan.id}")
+                plan.state = PlanState.CLOSED
+            self._move(household, CaseState.CLOSED)
+            household.closed_at = self._now()
+            self._audit(db, "case.closed", household_id)

@@ -1,0 +1,1 @@
+"""Exports to open standards: OCDS for tenders."""

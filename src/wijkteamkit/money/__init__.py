@@ -1,0 +1,1 @@
+"""Money: funding resolution over time, budgets, and commissioning (tenders)."""

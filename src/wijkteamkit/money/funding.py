@@ -1,0 +1,174 @@
+"""Which stream pays for a provision on a date, and how (zorg in natura or a personal budget).
+
+``resolve_funding`` answers from the merged setup: the provision's funding period that covers the
+date, the stream (with its funder and law) valid then, and the delivery asked for. A plugin may
+answer first through the ``wijkteamkit_resolve_funding`` hook. When nothing funds it, or a PGB is
+asked for an algemene voorziening, :class:`FundingRefused` says why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..domain import (
+    Delivery,
+    FundingStream,
+    Law,
+    MunicipalitySetup,
+    Provision,
+    ProvisionKind,
+    Source,
+)
+from ..domain.common import Model
+
+PGB_ARTICLE = "art. 2.3.6 Wmo 2015"
+
+
+class FundingRefused(LookupError):
+    """No funding applies; the message says why and what would."""
+
+
+class Resolution(Model):
+    """The answer: which stream pays, who funds it, under which law, and why."""
+
+    provision: str
+    on: date
+    delivery: Delivery
+    stream: str
+    stream_name: str
+    funder: str
+    funder_kind: str
+    law: str | None = None
+    law_name: str | None = None
+    law_short: str | None = None
+    legal_basis: str
+    iwmo_category: str | None = None
+    source: Source | None = None
+
+
+def resolve_funding(
+    setup: MunicipalitySetup,
+    provision: str,
+    on: date,
+    delivery: Delivery = Delivery.ZIN,
+    hook: Any = None,
+) -> Resolution:
+    """Resolve the funding of ``provision`` on ``on`` for ``delivery``.
+
+    ``hook`` is a pluggy hook caller for ``wijkteamkit_resolve_funding`` (the municipality's
+    plugin manager's ``hook.wijkteamkit_resolve_funding``); a plugin that answers wins.
+    """
+    found = setup.get("provisions", provision)
+    if not isinstance(found, Provision):
+        known = ", ".join(sorted(p.key for p in setup.provisions))
+        raise FundingRefused(
+            f"{setup.municipality.name} has no provision {provision!r}; known: {known}"
+        )
+    if hook is not None:
+        answer = hook(setup=setup, provision=found, on=on, delivery=delivery)
+        if answer is not None:
+            return answer if isinstance(answer, Resolution) else Resolution.model_validate(answer)
+    return _from_setup(setup, found, on, delivery)
+
+
+def _from_setup(
+    setup: MunicipalitySetup, provision: Provision, on: date, delivery: Delivery
+) -> Resolution:
+    if delivery is Delivery.PGB and provision.kind is ProvisionKind.ALGEMEEN:
+        raise FundingRefused(
+            f"{provision.name!r} is an algemene voorziening: open access without an assessment, so no "
+            f"persoonsgebonden budget ({PGB_ARTICLE} allows a PGB only for a maatwerkvoorziening)"
+        )
+    if delivery not in provision.delivery:
+        allowed = ", ".join(sorted(d.value.upper() for d in provision.delivery))
+        raise FundingRefused(
+            f"{provision.name!r} is delivered as {allowed} only, not {delivery.value.upper()}"
+        )
+    streams = {s.key: s for s in setup.funding_streams}
+    periods = provision.funding_on(on)
+    valid = [
+        (p, streams[p.stream])
+        for p in periods
+        if p.stream in streams and streams[p.stream].contains(on)
+    ]
+    if not valid:
+        spans = "; ".join(
+            f"{p.stream} {p.valid_from or '…'} to {p.valid_to or '…'}" for p in provision.funding
+        )
+        raise FundingRefused(
+            f"nothing funds {provision.name!r} on {on} in {setup.municipality.name}"
+            + (f" (funded: {spans})" if spans else " (the provision has no funding periods)")
+        )
+    period, stream = valid[0]
+    law = setup.get("laws", stream.law) if stream.law else None
+    return Resolution(
+        provision=provision.key,
+        on=on,
+        delivery=delivery,
+        stream=stream.key,
+        stream_name=stream.name,
+        funder=stream.funder,
+        funder_kind=stream.funder_kind.value,
+        law=stream.law,
+        law_name=law.name if isinstance(law, Law) else None,
+        law_short=law.short_name if isinstance(law, Law) else None,
+        legal_basis=_basis(stream, law, provision, delivery),
+        iwmo_category=provision.iwmo_category,
+        source=period.source or stream.source or provision.source,
+    )
+
+
+def _basis(stream: FundingStream, law: Any, provision: Provision, delivery: Delivery) -> str:
+    name = law.short_name if isinstance(law, Law) else (stream.scheme or stream.name)
+    if delivery is Delivery.PGB and stream.law == "wmo-2015":
+        return f"{name}, {PGB_ARTICLE}"
+    if provision.kind is ProvisionKind.MAATWERK and stream.law == "wmo-2015":
+        return f"{name}, maatwerkvoorziening (art. 2.3.5)"
+    return name
+
+
+def funding_matrix(setup: MunicipalitySetup, on: date, hook: Any = None) -> list[dict[str, Any]]:
+    """Every provision with its stream, funder and law on ``on`` (or why nothing funds it)."""
+    rows: list[dict[str, Any]] = []
+    for provision in setup.provisions:
+        try:
+            r = resolve_funding(
+                setup,
+                provision.key,
+                on,
+                Delivery.ZIN
+                if Delivery.ZIN in provision.delivery
+                else next(iter(provision.delivery)),
+                hook,
+            )
+            rows.append(
+                {
+                    "provision": provision.key,
+                    "name": provision.name,
+                    "kind": provision.kind.value,
+                    "stream": r.stream,
+                    "funder": r.funder,
+                    "funder_kind": r.funder_kind,
+                    "law": r.law_short or r.law,
+                    "iwmo": provision.iwmo_category,
+                    "pgb": Delivery.PGB in provision.delivery,
+                    "note": None,
+                }
+            )
+        except FundingRefused as exc:
+            rows.append(
+                {
+                    "provision": provision.key,
+                    "name": provision.name,
+                    "kind": provision.kind.value,
+                    "stream": None,
+                    "funder": None,
+                    "funder_kind": None,
+                    "law": None,
+                    "iwmo": provision.iwmo_category,
+                    "pgb": Delivery.PGB in provision.delivery,
+                    "note": str(exc),
+                }
+            )
+    return rows

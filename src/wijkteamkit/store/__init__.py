@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables owned by the core, the database engine, and migrations."""

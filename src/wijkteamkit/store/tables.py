@@ -1,0 +1,202 @@
+"""The tables. The core owns every table; plugins define none (``SQLModel.metadata`` is global).
+
+Table models skip validation (sqlmodel ``table=True``), so rows are only built from the
+validated input models in :mod:`wijkteamkit.domain.case`. Every row carries its municipality's
+CBS code; every query filters on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def _json() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class HouseholdRow(SQLModel, table=True):
+    __tablename__ = "household"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    neighbourhood: str | None = Field(default=None, max_length=80)
+    team: str | None = Field(default=None, index=True, max_length=80)
+    postcode: str = Field(max_length=7)
+    case_state: str = Field(max_length=30)
+    created_at: datetime
+    closed_at: datetime | None = None
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=20)
+    birth_date: date
+    name: str | None = None
+    bsn: str | None = Field(default=None, max_length=9)
+
+
+class SignalRow(SQLModel, table=True):
+    __tablename__ = "signal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    reporter: str = Field(max_length=30)
+    received_at: datetime
+    summary: str | None = None
+    indicators: list[str] = _json()
+    team: str | None = Field(default=None, max_length=80)
+    state: str = Field(max_length=30)
+    triage: str | None = Field(default=None, max_length=20)
+
+
+class AssessmentRow(SQLModel, table=True):
+    __tablename__ = "assessment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    held_at: datetime
+    held_by: str
+    scores: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    indicators: list[str] = _json()
+    network: list[str] = _json()
+    informal_carers: list[str] = _json()
+    notes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+_PLAN_VERSION = Column("version", Integer, nullable=False)
+"""Optimistic locking: an UPDATE must match the version read, or it fails (StaleDataError)."""
+
+
+class PlanRow(SQLModel, table=True):
+    __tablename__ = "plan"
+    __table_args__ = (
+        Index(
+            "one_active_plan_per_household",
+            "household_id",
+            unique=True,
+            sqlite_where=text("state != 'closed'"),
+            postgresql_where=text("state != 'closed'"),
+        ),
+    )
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _PLAN_VERSION}
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    team: str = Field(max_length=80)
+    state: str = Field(max_length=20)
+    case_director: str
+    lead: str = Field(max_length=80)
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    version: int = Field(default=1, sa_column=_PLAN_VERSION)
+    created_at: datetime
+    finalised_at: datetime | None = None
+
+
+class ConsentRow(SQLModel, table=True):
+    __tablename__ = "consent"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    purpose: str
+    recipients: list[str] = _json()
+    scope: list[str] = _json()
+    valid_from: datetime
+    valid_to: datetime | None = None
+    form: str = Field(max_length=10)
+    given_at: datetime
+    recorded_by: str
+
+
+class WithdrawalRow(SQLModel, table=True):
+    __tablename__ = "consent_withdrawal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    consent_id: int = Field(foreign_key="consent.id", index=True, ondelete="CASCADE")
+    at: datetime
+    recorded_by: str
+
+
+class EscalationRow(SQLModel, table=True):
+    __tablename__ = "escalation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", ondelete="CASCADE")
+    rule: str = Field(max_length=80)
+    target: str = Field(max_length=80)
+    handover: str = Field(max_length=10)
+    state: str = Field(max_length=20)
+    direct: bool = False
+    legal_basis: str | None = Field(default=None, max_length=80)
+    responsible: str | None = None
+    responsible_organisation: str | None = None
+    confirmed_by: str | None = None
+    previous_lead: str | None = Field(default=None, max_length=80)
+    proposed_at: datetime
+    confirmed_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class DisclosureRow(SQLModel, table=True):
+    __tablename__ = "disclosure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    requester: str
+    recipient: str
+    purpose: str
+    scope: list[str] = _json()
+    legal_basis: str | None = Field(default=None, max_length=80)
+    outcome: str = Field(max_length=10)
+    reason: str = Field(max_length=40)
+    basis: str | None = None
+    granted: list[str] = _json()
+    at: datetime
+
+
+class AuditEntryRow(SQLModel, table=True):
+    """One audit entry. Append-only (triggers refuse UPDATE and DELETE); hash-chained."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (UniqueConstraint("municipality", "seq", name="audit_chain_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    seq: int
+    at: datetime
+    actor: str
+    actor_role: str = Field(max_length=20)
+    actor_organisation: str
+    action: str = Field(max_length=40)
+    subject: int | None = Field(default=None, index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    outcome: str | None = Field(default=None, max_length=10)
+    reason: str | None = Field(default=None, max_length=60)
+    legal_basis: str | None = Field(default=None, max_length=80)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHeadRow(SQLModel, table=True):
+    """The last entry of each municipality's audit chain; locked while appending."""
+
+    __tablename__ = "audit_head"
+
+    municipality: str = Field(primary_key=True, max_length=6)
+    seq: int
+    hash: str = Field(max_length=64)

@@ -1,0 +1,61 @@
+"""Validation of a merged setup: every rule yields :class:`Finding` objects.
+
+``validate(setup)`` runs every rule in :data:`RULES`; each rule lives in the module of the setup
+part it checks and has a failing and a passing case in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ..domain import MunicipalitySetup
+from ..loading import MergeIssue
+from . import consent, escalation, funding, hygiene, money, references, teams
+from .finding import Check, Finding, Rule
+
+RULES: tuple[Rule, ...] = (
+    hygiene.duplicate_keys,
+    hygiene.stray_removals,
+    references.unknown_references,
+    teams.team_size,
+    teams.team_composition,
+    teams.member_hours,
+    teams.leader,
+    teams.neighbourhoods_without_team,
+    escalation.rules_that_never_fire,
+    escalation.direct_without_basis,
+    funding.unfunded_provisions,
+    funding.streams_outside_their_period,
+    funding.overlaps_and_gaps,
+    funding.pgb_for_algemene_voorziening,
+    money.budget_coverage,
+    money.tender_weights,
+    money.tender_participants,
+    money.tender_regime,
+    money.tender_example_bids,
+    consent.consent_exceptions,
+    hygiene.missing_sources,
+)
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def default_date(setup: MunicipalitySetup) -> date:
+    """The date a setup is checked on unless told otherwise: its reference date, else today."""
+    return setup.municipality.reference_date or date.today()
+
+
+def validate(
+    setup: MunicipalitySetup,
+    on: date | None = None,
+    issues: Sequence[MergeIssue] = (),
+    rules: Sequence[Rule] = RULES,
+) -> list[Finding]:
+    """Every finding about ``setup`` on ``on``, errors first, then by location."""
+    check = Check(setup, on or default_date(setup), tuple(issues))
+    findings = [finding for rule in rules for finding in rule(check)]
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.location, f.code))
+
+
+__all__ = ["RULES", "Check", "Finding", "Rule", "default_date", "validate"]

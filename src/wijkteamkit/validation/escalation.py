@@ -1,0 +1,96 @@
+"""Rules about escalation rules: can each one ever fire, and is a direct approach grounded?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..domain import (
+    AllOf,
+    AnyOf,
+    Condition,
+    DomainScore,
+    Flagged,
+    MunicipalitySetup,
+    ProblemDomains,
+)
+from .finding import Check, Finding
+
+
+def _why_never(condition: Condition, setup: MunicipalitySetup) -> list[str]:
+    """Reasons ``condition`` can never hold in ``setup`` (empty when it can)."""
+    domains = {d.key for d in setup.life_domains}
+    indicators = {i.key for i in setup.indicators}
+    if isinstance(condition, Flagged):
+        if condition.indicator not in indicators:
+            return [f"indicator {condition.indicator!r} is not defined"]
+        return []
+    if isinstance(condition, DomainScore):
+        reasons = []
+        if condition.domain not in domains:
+            reasons.append(f"life domain {condition.domain!r} is not defined")
+        if condition.at_least > condition.at_most:
+            reasons.append(
+                f"score range {condition.at_least}..{condition.at_most} on {condition.domain!r} is empty"
+            )
+        return reasons
+    if isinstance(condition, ProblemDomains):
+        unknown = [d for d in condition.domains if d not in domains]
+        if unknown:
+            return [f"life domain(s) {', '.join(map(repr, unknown))} not defined"]
+        available = len(set(condition.domains)) if condition.domains else len(domains)
+        if condition.min_count > available:
+            return [
+                f"needs {condition.min_count} problem domains but only {available} can be scored"
+            ]
+        return []
+    if isinstance(condition, AnyOf):
+        if not condition.conditions:
+            return ["any_of has no conditions"]
+        reasons_each = [_why_never(c, setup) for c in condition.conditions]
+        return [r for rs in reasons_each for r in rs] if all(reasons_each) else []
+    if isinstance(condition, AllOf):
+        if not condition.conditions:
+            return ["all_of has no conditions"]
+        reasons = [r for c in condition.conditions for r in _why_never(c, setup)]
+        return reasons + _contradictions(condition)
+    raise TypeError(f"unknown condition {condition!r}")
+
+
+def _contradictions(condition: AllOf) -> list[str]:
+    """Score ranges on one domain inside an all_of that do not overlap."""
+    ranges: dict[str, tuple[int, int]] = {}
+    for part in condition.conditions:
+        if isinstance(part, DomainScore):
+            low, high = ranges.get(part.domain, (1, 5))
+            ranges[part.domain] = (max(low, part.at_least), min(high, part.at_most))
+    return [
+        f"all_of asks contradictory scores on {domain!r}"
+        for domain, (low, high) in ranges.items()
+        if low > high
+    ]
+
+
+def rules_that_never_fire(check: Check) -> Iterator[Finding]:
+    """An escalation rule whose condition can never hold protects no one."""
+    for rule in check.setup.escalation_rules:
+        reasons = _why_never(rule.when, check.setup)
+        if reasons:
+            yield check.finding(
+                "error",
+                "rule-never-fires",
+                f"escalation_rules/{rule.key}",
+                f"escalation rule {rule.key!r} can never fire: {'; '.join(reasons)}.",
+            )
+
+
+def direct_without_basis(check: Check) -> Iterator[Finding]:
+    """A rule that lets a worker approach a target directly should record its legal basis."""
+    for rule in check.setup.escalation_rules:
+        if rule.direct and rule.legal_basis is None:
+            yield check.finding(
+                "warning",
+                "direct-without-basis",
+                f"escalation_rules/{rule.key}",
+                f"escalation rule {rule.key!r} allows a direct approach of {rule.target!r} "
+                "but names no legal_basis; record the basis (meldcode, covenant) it rests on.",
+            )
