@@ -232,8 +232,18 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
     )
     report.households.append(h4)
     service = _target(setup, TargetKind.DOMESTIC_VIOLENCE_SERVICE)
-    basis = next(
-        (b for key, b in casework.policy.exceptions.items() if b.contains(clock.now.date())), None
+    basis = (
+        None
+        if service is None
+        else next(
+            (
+                b
+                for b in casework.policy.exceptions.values()
+                if b.contains(clock.now.date())
+                and {service.key, service.kind.value} & set(b.recipients)
+            ),
+            None,
+        )
     )
     if service is None or basis is None:
         say(
