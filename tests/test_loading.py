@@ -142,6 +142,14 @@ def test_unknown_municipality_says_what_is_known(two_towns: None) -> None:
         load_municipality("Atlantis")
 
 
+def test_a_misspelt_municipality_gets_a_suggestion(two_towns: None) -> None:
+    with pytest.raises(UnknownMunicipality, match=r"Did you mean 'Eerstestad'\?"):
+        load_municipality("eerstestadt")
+    with pytest.raises(UnknownMunicipality) as refused:
+        load_municipality("Atlantis")
+    assert "Did you mean" not in str(refused.value)
+
+
 # --- broken plugins -----------------------------------------------------------------------------
 
 BROKEN = {

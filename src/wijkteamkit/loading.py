@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -260,8 +261,14 @@ def _resolve(identifiers: Sequence[str], candidates: Mapping[str, _Candidate]) -
             known = ", ".join(
                 f"{c} ({candidates[c].municipality.name})" for c in sorted(candidates)
             )
+            close = difflib.get_close_matches(_fold(identifier), sorted(by_name), n=1)
+            hint = (
+                f" Did you mean {candidates[by_name[close[0]]].municipality.name!r}?"
+                if close
+                else ""
+            )
             raise UnknownMunicipality(
-                f"unknown municipality {identifier!r}; known: {known or 'none'}. "
+                f"unknown municipality {identifier!r}; known: {known or 'none'}.{hint} "
                 "Install its plugin or pass --plugin-file FILE."
             )
         if code not in codes:
