@@ -192,6 +192,18 @@ def test_a_broken_municipality_plugin_does_not_stop_the_others(two_towns: None, 
         load_municipality("GM0009")
 
 
+def test_a_plugin_that_fails_to_import_does_not_block_finding_another_by_name(
+    two_towns: None, make_dist: MakeDist
+) -> None:
+    make_dist("wtk-stuk", "wijkteamkit.municipalities", "GM0009", "wtk_stuk", "import not_a_module_anywhere\n")
+    report = load(["tweedestad"])
+    assert [m.setup.code for m in report.loaded] == ["GM0002"] and report.errors == []
+    (error,) = load().errors
+    assert error.municipality == "GM0009" and "not_a_module_anywhere" in error.message
+    with pytest.raises(UnknownMunicipality, match=r"Could not load wtk-stuk 1\.0 .*not_a_module_anywhere"):
+        load_municipality("stukstad")
+
+
 def test_entry_point_name_must_match_the_code(make_dist: MakeDist) -> None:
     make_dist("wtk-verkeerd", "wijkteamkit.municipalities", "GM0007", "wtk_verkeerd", municipality("GM0008", "Verkeerd"))
     (error,) = load().errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -119,8 +119,12 @@ def load(
     identifiers: Sequence[str] | None = None,
     plugin_files: Sequence[str | Path] = (),
     environ: Mapping[str, str] | None = None,
+    *,
+    files_only: bool = False,
 ) -> LoadReport:
     """Load the named municipalities (CBS codes or names, any case), or all when ``None``.
+
+    With ``files_only``, load just the municipalities that ``plugin_files`` describe.
 
     Raises :class:`UnknownMunicipality` when an identifier matches no plugin. Every other
     problem is collected in :attr:`LoadReport.errors`; municipalities whose own layers are sound
@@ -130,10 +134,26 @@ def load(
     report = LoadReport(errors=list(catalogue.errors))
     overlays = _import_files(catalogue, report)
     wanted_codes = None
-    if identifiers is not None and all(_CBS_CODE.match(i) for i in identifiers):
+    if files_only:
+        wanted_codes = set()
+    elif identifiers is not None and all(_CBS_CODE.match(i) for i in identifiers):
         wanted_codes = {i.upper() for i in identifiers}
     candidates = _candidates(catalogue, report, wanted_codes)
-    codes = sorted(candidates) if identifiers is None else _resolve(identifiers, candidates)
+    if files_only:
+        codes = sorted(code for code, c in candidates.items() if c.source.path is not None)
+    elif identifiers is None:
+        codes = sorted(candidates)
+    else:
+        codes = _resolve(identifiers, candidates, report.errors)
+        # Finding a municipality by name imports every municipality plugin; one that is broken
+        # but was not asked for must not fail the run.
+        report.errors = [
+            e
+            for e in report.errors
+            if e.municipality is None
+            or not _CBS_CODE.match(e.municipality)
+            or e.municipality in codes
+        ]
     for code in codes:
         loaded = _load_one(candidates[code], catalogue, overlays, report)
         if loaded is not None:
@@ -205,7 +225,8 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
     module = import_plugin(source)
     if module is None:
         assert source.error is not None
-        report.errors.append(source.error)
+        code = source.name.upper() if source.entry_point is not None else None
+        report.errors.append(replace(source.error, municipality=code))
         return None
     hook = getattr(module, "wijkteamkit_municipality", None)
     if not callable(hook):
@@ -252,7 +273,9 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
     return municipality
 
 
-def _resolve(identifiers: Sequence[str], candidates: Mapping[str, _Candidate]) -> list[str]:
+def _resolve(
+    identifiers: Sequence[str], candidates: Mapping[str, _Candidate], errors: Sequence[LoadError]
+) -> list[str]:
     by_name = {_fold(c.municipality.name): code for code, c in candidates.items()}
     codes: list[str] = []
     for identifier in identifiers:
@@ -267,8 +290,9 @@ def _resolve(identifiers: Sequence[str], candidates: Mapping[str, _Candidate]) -
                 if close
                 else ""
             )
+            broken = "".join(f" Could not load {e}." for e in errors if e.municipality)
             raise UnknownMunicipality(
-                f"unknown municipality {identifier!r}; known: {known or 'none'}.{hint} "
+                f"unknown municipality {identifier!r}; known: {known or 'none'}.{hint}{broken} "
                 "Install its plugin or pass --plugin-file FILE."
             )
         if code not in codes:

@@ -33,19 +33,28 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.TEXT,
 ) -> None:
-    """Validate municipalities' setups. Exit 0 when clean, 1 on errors, 2 when loading failed."""
+    """Validate municipalities' setups. Exit 0 when clean, 1 on errors, 2 when loading failed.
+
+    Without MUNICIPALITY or --all, validate the municipalities the --plugin-file files describe.
+    """
     from ..loading import UnknownMunicipality, load
     from ..validation import validate as run_rules
 
     when = parse_date(on)
     if all_ and municipalities:
         fail("give MUNICIPALITY names or --all, not both")
-    if not all_ and not municipalities:
-        fail("name a MUNICIPALITY (CBS code or name) or pass --all")
+    files_only = not all_ and not municipalities and bool(plugin_file)
+    if not all_ and not municipalities and not files_only:
+        fail("name a MUNICIPALITY (CBS code or name), pass --all, or pass --plugin-file FILE")
     try:
-        report = load(None if all_ else municipalities, plugin_file or [])
+        report = load(None if all_ else municipalities, plugin_file or [], files_only=files_only)
     except UnknownMunicipality as exc:
         fail(str(exc))
+    if files_only and not report.loaded and not report.errors:
+        fail(
+            "no --plugin-file describes a municipality (wijkteamkit_municipality); name the "
+            "MUNICIPALITY it applies to or pass --all"
+        )
     results = [(loaded, run_rules(loaded.setup, when, loaded.issues)) for loaded in report.loaded]
     if all_ and not results and not report.errors:
         fail(
