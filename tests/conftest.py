@@ -38,7 +38,9 @@ def make_dist(site: Path, monkeypatch: pytest.MonkeyPatch) -> MakeDist:
     """
     installed: list[str] = []
 
-    def make(dist: str, group: str, name: str, module: str, code: str, version: str = "1.0") -> Path:
+    def make(
+        dist: str, group: str, name: str, module: str, code: str, version: str = "1.0"
+    ) -> Path:
         installed.append(dist)
         monkeypatch.setenv(LOAD_PLUGINS_ENV, ",".join(installed))
         info = site / f"{dist.replace('-', '_')}-{version}.dist-info"

@@ -36,78 +36,168 @@ ON = date(2016, 1, 1)
 
 
 def members(*functions: str, hours: float = 16) -> tuple[TeamMember, ...]:
-    return tuple(TeamMember(function=f, organisation="Welzijn Teststad", hours_per_week=hours) for f in functions)
+    return tuple(
+        TeamMember(function=f, organisation="Welzijn Teststad", hours_per_week=hours)
+        for f in functions
+    )
 
 
 def defaults() -> dict[str, Any]:
     return {
         "municipality": Municipality(code="GM0001", name="Teststad", reference_date=ON, source=SRC),
         "neighbourhoods": [
-            Neighbourhood(key="centrum", name="Centrum", target_households=100, postcodes=("1234",), source=SRC)
+            Neighbourhood(
+                key="centrum",
+                name="Centrum",
+                target_households=100,
+                postcodes=("1234",),
+                source=SRC,
+            )
         ],
-        "function_groups": [FunctionGroup(key="care", name="Care", source=SRC),
-                            FunctionGroup(key="welfare", name="Welfare", source=SRC)],
+        "function_groups": [
+            FunctionGroup(key="care", name="Care", source=SRC),
+            FunctionGroup(key="welfare", name="Welfare", source=SRC),
+        ],
         "team_functions": [
             TeamFunction(key="nurse", name="Wijkverpleegkundige", group="care", source=SRC),
-            TeamFunction(key="social-worker", name="Maatschappelijk werker", group="welfare", source=SRC),
+            TeamFunction(
+                key="social-worker", name="Maatschappelijk werker", group="welfare", source=SRC
+            ),
         ],
         "composition_rules": [
             CompositionRule(
-                key="default", name="Default", min_members=2, max_members=4,
+                key="default",
+                name="Default",
+                min_members=2,
+                max_members=4,
                 requirements=(Requirement(group="care"), Requirement(function="social-worker")),
-                member_min_hours=16, leader_required=True, leader_min_hours=24,
-                leader_municipality_paid_hours=8, source=SRC,
+                member_min_hours=16,
+                leader_required=True,
+                leader_min_hours=24,
+                leader_municipality_paid_hours=8,
+                source=SRC,
             )
         ],
         "teams": [
             Team(
-                key="team-centrum", name="Team Centrum", neighbourhood="centrum",
+                key="team-centrum",
+                name="Team Centrum",
+                neighbourhood="centrum",
                 members=members("nurse", "social-worker", "social-worker"),
-                leader=TeamLeader(employer="municipality", organisation="Gemeente Teststad",
-                                  hours_per_week=24, municipality_paid_hours=8),
+                leader=TeamLeader(
+                    employer="municipality",
+                    organisation="Gemeente Teststad",
+                    hours_per_week=24,
+                    municipality_paid_hours=8,
+                ),
                 source=SRC,
             )
         ],
         "escalation_targets": [
-            EscalationTarget(key="regieteam", name="Regieteam", kind="multiproblem_team", level="district", source=SRC),
-            EscalationTarget(key="veilig-thuis", name="Veilig Thuis", kind="domestic_violence_service",
-                             level="region", source=SRC),
-            EscalationTarget(key="ketenzorg", name="Ketenzorg dementie", kind="care_chain", level="city",
-                             handover="referral", source=SRC),
+            EscalationTarget(
+                key="regieteam",
+                name="Regieteam",
+                kind="multiproblem_team",
+                level="district",
+                source=SRC,
+            ),
+            EscalationTarget(
+                key="veilig-thuis",
+                name="Veilig Thuis",
+                kind="domestic_violence_service",
+                level="region",
+                source=SRC,
+            ),
+            EscalationTarget(
+                key="ketenzorg",
+                name="Ketenzorg dementie",
+                kind="care_chain",
+                level="city",
+                handover="referral",
+                source=SRC,
+            ),
         ],
         "escalation_rules": [
-            EscalationRule(key="multi", name="Problems on 3+ domains", when={"kind": "problem_domains", "min_count": 3},
-                           target="regieteam", source=SRC),
-            EscalationRule(key="dv", name="Domestic violence", when={"kind": "flagged", "indicator": "domestic-violence"},
-                           target="veilig-thuis", direct=True, legal_basis="meldrecht-veilig-thuis", priority=1, source=SRC),
-            EscalationRule(key="body", name="Acute physical problems",
-                           when={"kind": "domain_score", "domain": "lichamelijke-gezondheid", "at_most": 1},
-                           target="ketenzorg", source=SRC),
+            EscalationRule(
+                key="multi",
+                name="Problems on 3+ domains",
+                when={"kind": "problem_domains", "min_count": 3},
+                target="regieteam",
+                source=SRC,
+            ),
+            EscalationRule(
+                key="dv",
+                name="Domestic violence",
+                when={"kind": "flagged", "indicator": "domestic-violence"},
+                target="veilig-thuis",
+                direct=True,
+                legal_basis="meldrecht-veilig-thuis",
+                priority=1,
+                source=SRC,
+            ),
+            EscalationRule(
+                key="body",
+                name="Acute physical problems",
+                when={"kind": "domain_score", "domain": "lichamelijke-gezondheid", "at_most": 1},
+                target="ketenzorg",
+                source=SRC,
+            ),
         ],
         "provisions": [
-            Provision(key="schoonmaak", name="Schoonmaakondersteuning", kind="algemeen", access="direct",
-                      funding=(ProvisionFunding(stream="wmo-2015", valid_from=date(2015, 1, 1)),), source=SRC)
+            Provision(
+                key="schoonmaak",
+                name="Schoonmaakondersteuning",
+                kind="algemeen",
+                access="direct",
+                funding=(ProvisionFunding(stream="wmo-2015", valid_from=date(2015, 1, 1)),),
+                source=SRC,
+            )
         ],
         "tender_procedures": [
             TenderProcedure(
-                key="centrum-2016", name="Centrum 2016", neighbourhood="centrum", commissioning_body="Wijknetwerk",
-                regime="social_services", lead_municipality="GM0001",
-                participants=(Participation(municipality="GM0001", share=60), Participation(municipality="GM0002", share=40)),
-                award_criteria=(AwardCriterion(key="quality", name="Quality", weight=70),
-                                AwardCriterion(key="price", name="Price", weight=30)),
+                key="centrum-2016",
+                name="Centrum 2016",
+                neighbourhood="centrum",
+                commissioning_body="Wijknetwerk",
+                regime="social_services",
+                lead_municipality="GM0001",
+                participants=(
+                    Participation(municipality="GM0001", share=60),
+                    Participation(municipality="GM0002", share=40),
+                ),
+                award_criteria=(
+                    AwardCriterion(key="quality", name="Quality", weight=70),
+                    AwardCriterion(key="price", name="Price", weight=30),
+                ),
                 source=SRC,
             )
         ],
         "budgets": [
             Budget(
-                key="b2016", name="Budget 2016", year=2016,
-                cost_groups=(CostGroup(key="staff", name="Staff", lines=(
-                    CostLine(name="Leader", amount=Decimal(1000)), CostLine(name="Lawyer", pro_memorie=True))),),
+                key="b2016",
+                name="Budget 2016",
+                year=2016,
+                cost_groups=(
+                    CostGroup(
+                        key="staff",
+                        name="Staff",
+                        lines=(
+                            CostLine(name="Leader", amount=Decimal(1000)),
+                            CostLine(name="Lawyer", pro_memorie=True),
+                        ),
+                    ),
+                ),
                 coverage=(CoverageLine(name="Own budget", amount=Decimal(1000)),),
-                stated_total=Decimal(1000), stated_coverage=Decimal(1000), source=SRC,
+                stated_total=Decimal(1000),
+                stated_coverage=Decimal(1000),
+                source=SRC,
             )
         ],
-        "principles": [Principle(key="one-plan", name="One plan", statement="One household, one plan.", source=SRC)],
+        "principles": [
+            Principle(
+                key="one-plan", name="One plan", statement="One household, one plan.", source=SRC
+            )
+        ],
     }
 
 

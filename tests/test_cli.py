@@ -19,15 +19,27 @@ VALIDATE_SCHEMA = {
     "required": ["ok", "municipalities", "load_errors"],
     "properties": {
         "ok": {"type": "boolean"},
-        "municipalities": {"type": "array", "items": {
-            "type": "object", "required": ["code", "name", "ok", "findings"],
-            "properties": {"findings": {"type": "array", "items": {
+        "municipalities": {
+            "type": "array",
+            "items": {
                 "type": "object",
-                "required": ["severity", "code", "location", "message", "plugin"],
-                "properties": {"severity": {"enum": ["error", "warning", "info"]}},
-            }}},
-        }},
-        "load_errors": {"type": "array", "items": {"type": "object", "required": ["plugin", "message"]}},
+                "required": ["code", "name", "ok", "findings"],
+                "properties": {
+                    "findings": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["severity", "code", "location", "message", "plugin"],
+                            "properties": {"severity": {"enum": ["error", "warning", "info"]}},
+                        },
+                    }
+                },
+            },
+        },
+        "load_errors": {
+            "type": "array",
+            "items": {"type": "object", "required": ["plugin", "message"]},
+        },
     },
 }
 
@@ -55,7 +67,10 @@ def dir_hooks() -> list[str]:
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "wijkteamkit", *map(str, args)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={**os.environ, "COLUMNS": "200"},
     )
 
@@ -94,25 +109,37 @@ def test_validate_a_plugin_file_alone_checks_the_municipality_it_describes(
     assert refused.returncode == 2
     assert "no --plugin-file describes a municipality" in refused.stderr
     bare = run("validate")
-    assert bare.returncode == 2 and bare.stderr.startswith("wijkteamkit: error: name a MUNICIPALITY")
+    assert bare.returncode == 2 and bare.stderr.startswith(
+        "wijkteamkit: error: name a MUNICIPALITY"
+    )
 
 
-def test_validate_errors_exit_1_and_json_has_the_documented_shape(site: Path, tmp_path: Path) -> None:
-    path = town_file(tmp_path, teams="[defaults()['teams'][0].model_copy(update={'members': members('nurse')})]")
+def test_validate_errors_exit_1_and_json_has_the_documented_shape(
+    site: Path, tmp_path: Path
+) -> None:
+    path = town_file(
+        tmp_path, teams="[defaults()['teams'][0].model_copy(update={'members': members('nurse')})]"
+    )
     result = run("validate", "GM0001", "--plugin-file", path, "--format", "json")
     assert result.returncode == 1
     document = json.loads(result.stdout)
     jsonschema.validate(document, VALIDATE_SCHEMA)
     assert document["ok"] is False
     (municipality,) = document["municipalities"]
-    assert (municipality["code"], municipality["name"], municipality["ok"]) == ("GM0001", "Teststad", False)
+    assert (municipality["code"], municipality["name"], municipality["ok"]) == (
+        "GM0001",
+        "Teststad",
+        False,
+    )
     finding = next(f for f in municipality["findings"] if f["code"] == "team-size")
     assert finding["location"] == "teams/team-centrum/members"
     assert finding["plugin"] == f"file {path}"
 
 
 def test_warnings_pass_unless_strict(site: Path, tmp_path: Path) -> None:
-    path = town_file(tmp_path, principles="[defaults()['principles'][0].model_copy(update={'source': None})]")
+    path = town_file(
+        tmp_path, principles="[defaults()['principles'][0].model_copy(update={'source': None})]"
+    )
     assert run("validate", "teststad", "--plugin-file", path).returncode == 0
     strict = run("validate", "teststad", "--plugin-file", path, "--strict")
     assert strict.returncode == 1
@@ -120,16 +147,22 @@ def test_warnings_pass_unless_strict(site: Path, tmp_path: Path) -> None:
 
 
 def test_on_date_changes_what_is_checked(town: Path) -> None:
-    result = run("validate", "GM0001", "--plugin-file", town, "--on", "2012-06-01", "--format", "json")
+    result = run(
+        "validate", "GM0001", "--plugin-file", town, "--on", "2012-06-01", "--format", "json"
+    )
     findings = json.loads(result.stdout)["municipalities"][0]["findings"]
     assert {"provision-unfunded", "consent-exception-inactive"} <= {f["code"] for f in findings}
     assert result.returncode == 1
 
 
-def test_broken_plugin_exits_2_names_it_and_the_rest_still_validates(town: Path, tmp_path: Path) -> None:
+def test_broken_plugin_exits_2_names_it_and_the_rest_still_validates(
+    town: Path, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.py"
     broken.write_text("def wijkteamkit_provide_teamz():\n    return []\n")
-    result = run("validate", "--all", "--plugin-file", town, "--plugin-file", broken, "--format", "json")
+    result = run(
+        "validate", "--all", "--plugin-file", town, "--plugin-file", broken, "--format", "json"
+    )
     no_traceback(result)
     assert result.returncode == 2
     document = json.loads(result.stdout)
@@ -154,9 +187,18 @@ def test_plugin_that_fails_to_import_exits_2_without_traceback(town: Path, tmp_p
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["validate", "atlantis"], "wijkteamkit: error: unknown municipality 'atlantis'; known: GM0001 (Teststad)."),
-        (["validate", "GM0001", "--on", "2012-13-01"], "wijkteamkit: error: --on '2012-13-01' is not a date"),
-        (["validate", "GM0001", "--all"], "wijkteamkit: error: give MUNICIPALITY names or --all, not both"),
+        (
+            ["validate", "atlantis"],
+            "wijkteamkit: error: unknown municipality 'atlantis'; known: GM0001 (Teststad).",
+        ),
+        (
+            ["validate", "GM0001", "--on", "2012-13-01"],
+            "wijkteamkit: error: --on '2012-13-01' is not a date",
+        ),
+        (
+            ["validate", "GM0001", "--all"],
+            "wijkteamkit: error: give MUNICIPALITY names or --all, not both",
+        ),
         (["show", "atlantis"], "wijkteamkit: error: unknown municipality 'atlantis'"),
     ],
 )
@@ -193,7 +235,14 @@ def test_show_on_a_date_keeps_what_is_valid_then(town: Path) -> None:
 def test_show_text_has_the_tables(town: Path) -> None:
     result = run("show", "GM0001", "--plugin-file", town)
     assert result.returncode == 0
-    for text in ("GM0001 Teststad", "Neighbourhoods", "Centrum", "team-centrum", "regieteam", "Budget b2016"):
+    for text in (
+        "GM0001 Teststad",
+        "Neighbourhoods",
+        "Centrum",
+        "team-centrum",
+        "regieteam",
+        "Budget b2016",
+    ):
         assert text in result.stdout
 
 

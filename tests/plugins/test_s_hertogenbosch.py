@@ -28,20 +28,33 @@ def test_the_300000_from_the_sociaal_en_zorgfonds(setup: MunicipalitySetup) -> N
 
 def test_the_principles_of_the_sources(setup: MunicipalitySetup) -> None:
     statements = {p.key: p.statement for p in setup.principles}
-    assert statements["een-huishouden-een-plan"] == "Eén huishouden, één plan en één regisseur en nabijheid."
+    assert (
+        statements["een-huishouden-een-plan"]
+        == "Eén huishouden, één plan en één regisseur en nabijheid."
+    )
     assert "mandate over their workers" in statements["mandaat-instellingen"]
-    assert {"een-uitvalsbasis", "samen-leren", "boven-de-organisaties", "burgerinitiatieven"} <= set(statements)
+    assert {
+        "een-uitvalsbasis",
+        "samen-leren",
+        "boven-de-organisaties",
+        "burgerinitiatieven",
+    } <= set(statements)
 
 
 def test_every_team_has_one_shared_base(setup: MunicipalitySetup) -> None:
     assert setup.teams and all(t.base for t in setup.teams)
 
 
-def test_open_walk_in_day_activities_are_general_and_commissioned_by_the_cooperative(setup: MunicipalitySetup) -> None:
+def test_open_walk_in_day_activities_are_general_and_commissioned_by_the_cooperative(
+    setup: MunicipalitySetup,
+) -> None:
     provision = setup.get("provisions", "open-inloop-dagbesteding")
     assert provision is not None and provision.kind == "algemeen" and provision.access == "direct"  # type: ignore[attr-defined]
     (procedure,) = setup.tender_procedures
-    assert procedure.commissioning_body.startswith("Wijkcoöperatie") and procedure.regime == "open_house"
+    assert (
+        procedure.commissioning_body.startswith("Wijkcoöperatie")
+        and procedure.regime == "open_house"
+    )
     assert award(procedure, procedure.example_bids).winners == ("van-neynsel", "cello")
 
 
