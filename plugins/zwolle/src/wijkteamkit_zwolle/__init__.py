@@ -418,15 +418,23 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
     )
 
 
-def _after_reform(section: str, before: str | None) -> tuple[ProvisionFunding, ...]:
-    """Funded by Wmo 2015 from 2015 (the source); by ``before`` until then (the reform facts)."""
-    since = frameworks(section)
-    periods = (ProvisionFunding(stream="wmo-2015", valid_from=REFORM_DAY, source=since),)
+_IN_FORCE_SINCE = {"wmo-2007": date(2007, 1, 1), "wwb": date(2004, 1, 1), "awbz": date(1968, 1, 1)}
+
+
+def _after_reform(
+    section: str, before: str | None, after: str = "wmo-2015"
+) -> tuple[ProvisionFunding, ...]:
+    """Funded by ``after`` from 2015 (``section`` of the source); by ``before`` until then."""
+    periods = (ProvisionFunding(stream=after, valid_from=REFORM_DAY, source=frameworks(section)),)
     if before is None:
         return periods
-    first = date(2007, 1, 1) if before == "wmo-2007" else date(1968, 1, 1)
     return (
-        ProvisionFunding(stream=before, valid_from=first, valid_to=BEFORE_REFORM, source=REFORM),
+        ProvisionFunding(
+            stream=before,
+            valid_from=_IN_FORCE_SINCE[before],
+            valid_to=BEFORE_REFORM,
+            source=REFORM,
+        ),
         *periods,
     )
 
@@ -509,18 +517,8 @@ def wijkteamkit_provisions() -> tuple[Provision | Remove, ...]:
             kind=ProvisionKind.MAATWERK,
             delivery=ZIN,
             access="team",
-            funding=(
-                ProvisionFunding(
-                    stream="wwb",
-                    valid_from=date(2004, 1, 1),
-                    valid_to=BEFORE_REFORM,
-                    source=REFORM,
-                ),
-                ProvisionFunding(
-                    stream="participatiewet",
-                    valid_from=REFORM_DAY,
-                    source=frameworks(f"{PARTICIPATION} ('De komst van de Participatiewet')"),
-                ),
+            funding=_after_reform(
+                f"{PARTICIPATION} ('De komst van de Participatiewet')", "wwb", "participatiewet"
             ),
             source=frameworks(
                 f"{PARTICIPATION} ('In het sociale wijkteam wordt hier integraal naar gekeken')"
@@ -556,19 +554,7 @@ def wijkteamkit_provisions() -> tuple[Provision | Remove, ...]:
             kind=ProvisionKind.MAATWERK,
             delivery=ZIN_AND_PGB,
             access="referral",
-            funding=(
-                ProvisionFunding(
-                    stream="awbz",
-                    valid_from=date(1968, 1, 1),
-                    valid_to=BEFORE_REFORM,
-                    source=REFORM,
-                ),
-                ProvisionFunding(
-                    stream="zvw",
-                    valid_from=REFORM_DAY,
-                    source=frameworks("intro ¶2 ('namens de zorgverzekeraars')"),
-                ),
-            ),
+            funding=_after_reform("intro ¶2 ('namens de zorgverzekeraars')", "awbz", "zvw"),
             source=frameworks(
                 "intro ¶2 ('wijkverpleegkundigen die namens de zorgverzekeraars in de wijken "
                 "werken')"
