@@ -1,0 +1,529 @@
+"""Throughput of the casework engine, against raw bulk inserts and a hand-written consent check.
+
+For N households (default 2,000; ``--households 10000`` for the full-size run) the full
+process runs through the public engine API, exactly as ``wijkteamkit.demo`` drives it: signal ->
+triage -> kitchen-table assessment -> consent -> concept plan -> final plan. Every
+``--escalate-every``-th household (default: every 10th) scores problems on three domains, so the
+rules propose the multi-problem team, and the team leader confirms the escalation (a consent
+decision, a disclosure record, the lead moves). Every step is its own audited transaction; the
+engine has no bulk path, so this is the only way in.
+
+Backends: SQLite (a fresh temporary file) and PostgreSQL (a fresh scratch database created next to
+``--postgres-url`` and dropped afterwards; skipped with a message when the server is unreachable).
+
+Baselines in the same run:
+
+* the very rows the engine wrote (every table, audit log included) copied into a fresh database
+  of the same schema with raw ``sqlite3`` ``executemany`` in one transaction, and with PostgreSQL
+  ``COPY ... FROM STDIN`` (psycopg 3 ``cursor.copy``); only the insert is timed;
+* one ``decide()`` call against a plain Python loop doing the same checks on tuples.
+
+Run: ``.venv/bin/python benchmarks/casework.py [--households 10000] [--postgres-url URL]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from wijkteamkit import Signal
+from wijkteamkit.domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
+from wijkteamkit.engine.casework import CaseSession, Casework
+from wijkteamkit.engine.consent import Consent, DisclosureRequest, Withdrawal, decide
+from wijkteamkit.store.database import open_database
+
+HERE = Path(__file__).resolve().parent
+BENCHTOWN = HERE / "benchtown.py"
+CODE = "GM9901"
+TEAM = "team-centrum"
+MULTIPROBLEM = "regieteam"
+DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/postgres"
+T0 = datetime(2016, 3, 1, 9, 0, tzinfo=UTC)
+
+TABLES = (
+    "audit_head",
+    "household",
+    "person",
+    "signal",
+    "assessment",
+    "consent",
+    "consent_withdrawal",
+    "plan",
+    "escalation",
+    "disclosure",
+    "audit_entry",
+)
+"""Every table, parents before children (the order a bulk copy must respect)."""
+
+PLAN = PlanIn(
+    goals=({"domain": "financien", "goal": "Huurachterstand afgelost"},),
+    actions=(
+        {
+            "description": "Betalingsregeling met de corporatie",
+            "domain": "financien",
+            "actor": "self",
+            "rung": "own_strength",
+        },
+    ),
+)
+SIMPLE = {"financien": 2, "huisvesting": 3, "sociaal-netwerk": 4}
+"""One problem domain (score <= 2): no rule fires."""
+MULTI = {"financien": 1, "huisvesting": 2, "sociaal-netwerk": 2, "geestelijke-gezondheid": 3}
+"""Three problem domains: the ``multi`` rule proposes the multi-problem team."""
+
+
+class Clock:
+    """The engine's clock: one second further on every call, so every step has its own time."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    backend: str
+    households: int
+    escalated: int
+    seconds: float
+    rows: dict[str, int]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def per_second(self) -> float:
+        return self.households / self.seconds
+
+
+@dataclass(frozen=True)
+class BulkRun:
+    method: str
+    rows: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.rows / self.seconds
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# --- the process through the engine ---------------------------------------------------------
+
+
+def actors() -> tuple[Actor, Actor]:
+    worker = Actor(
+        person="Anna Jansen",
+        role="worker",
+        municipality=CODE,
+        organisation="Welzijn Benchstad",
+        team=TEAM,
+    )
+    leader = Actor(
+        person="Lotte Smit",
+        role="team_leader",
+        municipality=CODE,
+        organisation="Gemeente Benchstad",
+        team=TEAM,
+    )
+    return worker, leader
+
+
+def one_household(
+    worker: CaseSession, leader: CaseSession, clock: Clock, n: int, escalate: bool
+) -> None:
+    """The full process for one household, as ``wijkteamkit.demo`` does it."""
+    household, signal = worker.receive_signal(
+        Signal(reporter="housing", received_at=clock.now, summary="huurachterstand"),
+        HouseholdIn(
+            postcode=f"9901{('AB', 'CD', 'EF', 'GH')[n % 4]}",
+            members=(PersonIn(role="head", birth_date=date(1940 + n % 60, 6, 1)),),
+        ),
+    )
+    worker.triage(signal, integral=True)
+    scores = MULTI if escalate else SIMPLE
+    result = worker.record_assessment(
+        household,
+        AssessmentIn(scores=scores, held_at=clock.now, informal_carers=("zus",)),
+    )
+    worker.record_consent(
+        ConsentIn(
+            subject=household,
+            purpose="casework",
+            recipients=frozenset({TEAM, MULTIPROBLEM}),
+            scope=frozenset(scores),
+            valid_from=clock.now,
+            form="written",
+        )
+    )
+    plan = worker.draft_plan(household, PLAN, case_director="Anna Jansen")
+    worker.finalise_plan(plan, 1)
+    if escalate:
+        if len(result.proposed) != 1:
+            raise RuntimeError(f"household {household}: expected one proposal, {result.proposed}")
+        leader.confirm_escalation(result.proposed[0], "M. de Vries", "Regieteam")
+    elif result.proposed:
+        raise RuntimeError(f"household {household}: unexpected proposal {result.proposed}")
+
+
+def run_engine(
+    backend: str, url: str, households: int, escalate_every: int
+) -> tuple[EngineRun, Casework]:
+    clock = Clock()
+    casework = Casework.open(CODE, url, plugin_files=[BENCHTOWN], clock=clock)
+    worker_actor, leader_actor = actors()
+    worker, leader = casework.as_actor(worker_actor), casework.as_actor(leader_actor)
+    escalated = 0
+    step = max(1, households // 10)
+    start = time.perf_counter()
+    for n in range(households):
+        escalate = escalate_every > 0 and n % escalate_every == escalate_every - 1
+        escalated += escalate
+        one_household(worker, leader, clock, n, escalate)
+        if (n + 1) % step == 0:
+            elapsed = time.perf_counter() - start
+            progress(f"  {backend}: {n + 1}/{households} households, {elapsed:.1f} s")
+    seconds = time.perf_counter() - start
+    with casework.engine.connect() as connection:
+        rows = {
+            table: int(connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+            for table in TABLES
+        }
+    return EngineRun(backend, households, escalated, seconds, rows), casework
+
+
+# --- baselines: the same rows through the raw driver ----------------------------------------
+
+
+def sqlite_bulk(source_file: Path, target_file: Path) -> BulkRun:
+    """Copy every row the engine wrote into a fresh file of the same schema: executemany."""
+    open_database(f"sqlite:///{target_file}").dispose()  # the same schema, triggers and all
+    with sqlite3.connect(source_file) as source:
+        data = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
+    target = sqlite3.connect(target_file, isolation_level=None)
+    target.execute("PRAGMA foreign_keys=ON")
+    start = time.perf_counter()
+    target.execute("BEGIN")
+    for table, rows in data.items():
+        if rows:
+            marks = ",".join("?" * len(rows[0]))
+            target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    target.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    target.close()
+    return BulkRun("sqlite3 executemany, 1 transaction", sum(map(len, data.values())), seconds)
+
+
+def postgres_copy(source_dsn: str, target_dsn: str, target_url: str) -> BulkRun:
+    """Copy every row the engine wrote into a fresh database of the same schema: COPY."""
+    import psycopg
+
+    open_database(target_url).dispose()
+    data: dict[str, bytes] = {}
+    rows = 0
+    with psycopg.connect(source_dsn) as source:
+        for table in TABLES:
+            buffer = io.BytesIO()
+            with source.cursor().copy(f"COPY {table} TO STDOUT") as copy:
+                for block in copy:
+                    buffer.write(block)
+            data[table] = buffer.getvalue()
+            rows += data[table].count(b"\n")
+    with psycopg.connect(target_dsn) as target:
+        start = time.perf_counter()
+        with target.transaction(), target.cursor() as cursor:
+            for table, block in data.items():
+                with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    copy.write(block)
+        seconds = time.perf_counter() - start
+    return BulkRun("PostgreSQL COPY FROM STDIN, 1 transaction", rows, seconds)
+
+
+# --- PostgreSQL scratch databases ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    admin_dsn: str
+    url: Any  # sqlalchemy.engine.URL
+
+    def dsn(self, database: str) -> str:
+        rendered: str = self.url.set(drivername="postgresql", database=database).render_as_string(
+            hide_password=False
+        )
+        return rendered
+
+    def sqlalchemy_url(self, database: str) -> str:
+        rendered: str = self.url.set(database=database).render_as_string(hide_password=False)
+        return rendered
+
+
+def postgres_server(url: str) -> tuple[Server | None, str]:
+    """The server behind ``url`` if we can create databases on it, else ``None`` and why."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            version = conn.execute("SHOW server_version").fetchone()
+    except psycopg.OperationalError as exc:
+        return None, " ".join(str(exc).split())
+    return Server(admin, parsed), f"PostgreSQL {version[0] if version else '?'}"
+
+
+@contextmanager
+def scratch_database(server: Server, name: str) -> Iterator[str]:
+    import psycopg
+
+    with psycopg.connect(server.admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(server.admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- decide() against a hand-written check ----------------------------------------------------
+
+Row = tuple[int, int, str, frozenset[str], frozenset[str], datetime, datetime | None, datetime]
+"""A consent as a plain tuple: id, subject, purpose, recipients, scope, from, to, given at."""
+
+
+def by_hand(
+    subject: int,
+    recipient: str,
+    purpose: str,
+    scope: frozenset[str],
+    consents: Sequence[Row],
+    withdrawals: Sequence[tuple[int, datetime]],
+    at: datetime,
+) -> tuple[bool, frozenset[str]]:
+    """The same consent check as ``decide()`` without models: a loop and a set intersection."""
+    withdrawn: dict[int, datetime] = {}
+    for consent_id, when in withdrawals:
+        if consent_id not in withdrawn or when < withdrawn[consent_id]:
+            withdrawn[consent_id] = when
+    granted: set[str] = set()
+    wanted_purpose, wanted_recipient = purpose.casefold(), recipient.casefold()
+    for cid, subj, purp, recipients, cscope, valid_from, valid_to, given_at in consents:
+        if subj != subject or (cid in withdrawn and withdrawn[cid] <= at):
+            continue
+        if given_at > at or valid_from > at or (valid_to is not None and at >= valid_to):
+            continue
+        if purp.casefold() != wanted_purpose:
+            continue
+        if not any(r.casefold() == wanted_recipient for r in recipients):
+            continue
+        granted |= scope & cscope
+    return bool(granted), frozenset(granted)
+
+
+@dataclass(frozen=True)
+class Micro:
+    name: str
+    microseconds: float
+
+
+def per_call(function: Callable[[], object], number: int, repeat: int = 5) -> float:
+    """Best of ``repeat`` runs of ``number`` calls, in microseconds per call."""
+    return min(timeit.repeat(function, number=number, repeat=repeat)) / number * 1e6
+
+
+def micro_decide(casework: Casework, number: int) -> list[Micro]:
+    worker, _leader = actors()
+    at = T0 + timedelta(days=30)
+    scope = frozenset(MULTI)
+    records: list[Consent | Withdrawal] = [
+        Consent(
+            id=1,
+            subject=7,
+            purpose="casework",
+            recipients=frozenset({TEAM}),
+            scope=scope,
+            valid_from=T0,
+            form="written",
+            given_at=T0,
+        ),
+        Consent(
+            id=2,
+            subject=7,
+            purpose="casework",
+            recipients=frozenset({TEAM, MULTIPROBLEM}),
+            scope=scope,
+            valid_from=T0,
+            form="written",
+            given_at=T0,
+        ),
+        Withdrawal(consent_id=1, at=T0 + timedelta(days=10)),
+    ]
+    request = DisclosureRequest(
+        subject=7,
+        requester=worker,
+        recipient=MULTIPROBLEM,
+        purpose="casework",
+        scope=scope,
+        legal_basis=None,
+    )
+    policy = casework.policy
+    decision = decide(request, records, policy, at)
+    rows: list[Row] = [
+        (c.id, c.subject, c.purpose, c.recipients, c.scope, c.valid_from, c.valid_to, c.given_at)
+        for c in records
+        if isinstance(c, Consent)
+    ]
+    withdrawals = [(w.consent_id, w.at) for w in records if isinstance(w, Withdrawal)]
+    permitted, granted = by_hand(7, MULTIPROBLEM, "casework", scope, rows, withdrawals, at)
+    if (permitted, granted) != (decision.permitted, decision.granted):
+        raise RuntimeError(f"the hand-written check disagrees with decide(): {decision}")
+
+    def build_request() -> object:
+        return DisclosureRequest(
+            subject=7,
+            requester=worker,
+            recipient=MULTIPROBLEM,
+            purpose="casework",
+            scope=scope,
+            legal_basis=None,
+        )
+
+    return [
+        Micro(
+            "baseline: hand-written loop on tuples",
+            per_call(
+                lambda: by_hand(7, MULTIPROBLEM, "casework", scope, rows, withdrawals, at), number
+            ),
+        ),
+        Micro(
+            "decide(request, records, policy, at)",
+            per_call(lambda: decide(request, records, policy, at), number),
+        ),
+        Micro(
+            "building the DisclosureRequest (engine does per call)", per_call(build_request, number)
+        ),
+    ]
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def report_engine(run: EngineRun, bulk: BulkRun | None) -> None:
+    say(
+        f"{run.backend}: {run.households} households ({run.escalated} escalated) in "
+        f"{run.seconds:.1f} s = {run.per_second:.1f} households/s; "
+        f"{run.total_rows} rows = {run.total_rows / run.seconds:.0f} rows/s"
+    )
+    say("  rows: " + ", ".join(f"{t} {n}" for t, n in run.rows.items() if n))
+    if bulk is not None:
+        ratio = bulk.per_second / (run.total_rows / run.seconds)
+        say(
+            f"  baseline {bulk.method}: {bulk.rows} rows in {bulk.seconds:.3f} s = "
+            f"{bulk.per_second:.0f} rows/s ({ratio:.0f}x the engine's rows/s)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--households",
+        type=int,
+        default=2_000,
+        help="default 2000 (10000 works, but takes 10-25 minutes per backend on 2 cores)",
+    )
+    parser.add_argument(
+        "--escalate-every",
+        type=int,
+        default=10,
+        help="every n-th household is escalated (default 10; 0: none)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("WIJKTEAMKIT_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+        help=f"a server where this role may CREATE DATABASE (default {DEFAULT_POSTGRES})",
+    )
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--decide-calls", type=int, default=20_000, help="calls per timeit run (default 20000)"
+    )
+    args = parser.parse_args()
+    if args.households < 1:
+        parser.error("--households must be at least 1")
+    say(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.households} households, "
+        f"every {args.escalate_every or 'no'}th escalated; "
+        f"6 audited transactions per household (+1 per escalation)"
+    )
+    casework_for_micro: Casework | None = None
+
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory(prefix="wtk-bench-") as folder:
+            engine_file, bulk_file = Path(folder, "engine.db"), Path(folder, "bulk.db")
+            run, casework = run_engine(
+                "SQLite", f"sqlite:///{engine_file}", args.households, args.escalate_every
+            )
+            casework.engine.dispose()
+            bulk = sqlite_bulk(engine_file, bulk_file)
+            report_engine(run, bulk)
+            casework_for_micro = casework
+
+    if not args.skip_postgres:
+        server, about = postgres_server(args.postgres_url)
+        if server is None:
+            say(f"PostgreSQL: skipped, {args.postgres_url} unreachable: {about}")
+        else:
+            stem = f"wijkteamkit_bench_{os.getpid()}"
+            with (
+                scratch_database(server, stem) as engine_db,
+                scratch_database(server, stem + "_copy") as copy_db,
+            ):
+                run, casework = run_engine(
+                    f"PostgreSQL ({about})",
+                    server.sqlalchemy_url(engine_db),
+                    args.households,
+                    args.escalate_every,
+                )
+                casework.engine.dispose()
+                bulk = postgres_copy(
+                    server.dsn(engine_db), server.dsn(copy_db), server.sqlalchemy_url(copy_db)
+                )
+                report_engine(run, bulk)
+                casework_for_micro = casework_for_micro or casework
+
+    if casework_for_micro is None:
+        casework_for_micro = Casework.open(CODE, "sqlite://", plugin_files=[BENCHTOWN])
+    micros = micro_decide(casework_for_micro, args.decide_calls)
+    baseline = micros[0].microseconds
+    say(f"consent decision, best of 5 x {args.decide_calls} calls:")
+    for m in micros:
+        say(f"  {m.name:<56} {m.microseconds:8.2f} us/call  {m.microseconds / baseline:6.1f}x")
+
+
+if __name__ == "__main__":
+    main()
