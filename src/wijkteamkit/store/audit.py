@@ -55,6 +55,12 @@ def _ensure_head(session: Session, municipality: str) -> None:
     session.execute(statement.on_conflict_do_nothing(index_elements=["municipality"]))
 
 
+def _locked_head(session: Session, municipality: str) -> AuditHeadRow | None:
+    return session.exec(
+        select(AuditHeadRow).where(AuditHeadRow.municipality == municipality).with_for_update()
+    ).one_or_none()
+
+
 def append(
     session: Session,
     actor: Actor,
@@ -71,12 +77,11 @@ def append(
     The chain head row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL) so concurrent
     appends are serialised and the chain stays linear.
     """
-    _ensure_head(session, actor.municipality)
-    head = session.exec(
-        select(AuditHeadRow)
-        .where(AuditHeadRow.municipality == actor.municipality)
-        .with_for_update()
-    ).one()
+    head = _locked_head(session, actor.municipality)
+    if head is None:  # the municipality's first entry ever
+        _ensure_head(session, actor.municipality)
+        head = _locked_head(session, actor.municipality)
+        assert head is not None
     entry = AuditEntryRow(
         municipality=actor.municipality,
         seq=head.seq + 1,
