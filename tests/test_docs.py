@@ -10,6 +10,9 @@ marker on the line just before its fence is also run:
 - ``<!-- test: embed -->``: the block is run as a script in a temporary directory, holding a
   ``my_municipality.py`` plugin file for the sample town (the name the casework example uses),
   with ``WIJKTEAMKIT_DATABASE_URL`` pointing at a temporary SQLite file.
+- ``<!-- test: plugin-tests -->``: the block is a pytest module for the same page's
+  ``plugin-file`` block, importable as ``wijkteamkit_voorbeeldstad``; it is run with pytest and
+  ``wijkteamkit.testing`` and every test in it must pass.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import ast
 import inspect
 import json
 import re
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,3 +240,20 @@ def test_embedding_example_runs(
         for value in namespace.values():
             if isinstance(value, Casework):
                 value.engine.dispose()
+
+
+@pytest.mark.parametrize("block", marked("plugin-tests"), ids=str)
+def test_plugin_author_tests_pass(block: Block, tmp_path: Path) -> None:
+    (plugin,) = [b for b in marked("plugin-file") if b.path == block.path]
+    (tmp_path / "wijkteamkit_voorbeeldstad.py").write_text(plugin.code, encoding="utf-8")
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["wijkteamkit.testing"]\n')
+    (tmp_path / "test_voorbeeldstad.py").write_text(block.code, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"{block}:\n{result.stdout}{result.stderr}"
+    assert re.search(r"\b[1-9]\d* passed\b", result.stdout), result.stdout
