@@ -239,8 +239,7 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
             (
                 b
                 for b in casework.policy.exceptions.values()
-                if b.contains(clock.now.date())
-                and {service.key, service.kind.value} & set(b.recipients)
+                if b.contains(clock.now.date()) and b.covers(service.key, service.kind.value)
             ),
             None,
         )

@@ -225,7 +225,7 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
     module = import_plugin(source)
     if module is None:
         assert source.error is not None
-        code = source.name.upper() if source.entry_point is not None else None
+        code = source.name if source.entry_point is not None else None
         report.errors.append(replace(source.error, municipality=code))
         return None
     hook = getattr(module, "wijkteamkit_municipality", None)

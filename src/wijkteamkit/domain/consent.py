@@ -20,6 +20,11 @@ class LegalBasis(Item, Period):
     allows_disclosure_without_consent: bool = False
     recipients: tuple[str, ...] = ()
 
+    def covers(self, recipient: str, kind: str | None = None) -> bool:
+        """Whether this basis names ``recipient`` (a target key) or its ``kind``, in any case."""
+        allowed = {r.casefold() for r in self.recipients}
+        return recipient.casefold() in allowed or (kind is not None and kind.casefold() in allowed)
+
 
 class ConsentPolicy(Model):
     """The municipality's rules for sharing case data.

@@ -191,9 +191,7 @@ def _by_legal_basis(request: DisclosureRequest, policy: DisclosurePolicy, at: da
         return _deny(Reason.BASIS_NOT_IN_POLICY)
     if not basis.contains(at.date()):
         return _deny(Reason.BASIS_NOT_IN_FORCE)
-    kind = policy.recipient_kinds.get(request.recipient)
-    allowed = {r.casefold() for r in basis.recipients}
-    if request.recipient.casefold() not in allowed and (kind is None or kind not in allowed):
+    if not basis.covers(request.recipient, policy.recipient_kinds.get(request.recipient)):
         return _deny(Reason.BASIS_RECIPIENT)
     return Decision(
         outcome="permit",
