@@ -136,14 +136,14 @@ def progress(text: str) -> None:
 
 def actors() -> tuple[Actor, Actor]:
     worker = Actor(
-        person="Anna Jansen",
+        id="mw-0412",
         role="worker",
         municipality=CODE,
         organisation="Welzijn Benchstad",
         team=TEAM,
     )
     leader = Actor(
-        person="Lotte Smit",
+        id="tl-0003",
         role="team_leader",
         municipality=CODE,
         organisation="Gemeente Benchstad",
@@ -179,7 +179,7 @@ def one_household(
             form="written",
         )
     )
-    plan = worker.draft_plan(household, PLAN, case_director="Anna Jansen")
+    plan = worker.draft_plan(household, PLAN, case_director="mw-0412")
     worker.finalise_plan(plan, 1)
     if escalate:
         if len(result.proposed) != 1:

@@ -18,7 +18,7 @@ team = next(t for t in setup.teams if t.neighbourhood == "lindenholt")
 area = next(n for n in setup.neighbourhoods if n.key == "lindenholt")
 worker = casework.as_actor(
     Actor(
-        person="Fatima El Amrani",
+        id="mw-1043",
         role="worker",
         municipality=setup.code,
         organisation="maatschappelijk werk",
@@ -67,7 +67,7 @@ plan = worker.draft_plan(
             }
         ],
     ),
-    case_director="Fatima El Amrani",
+    case_director="mw-1043",
 )
 worker.finalise_plan(plan, expected_version=1)
 print(

@@ -25,7 +25,7 @@ help_at_home = next(
 )
 worker = casework.as_actor(
     Actor(
-        person="Joost Bakker",
+        id="e-2201",
         role="worker",
         municipality=setup.code,
         organisation="wijkteam",
@@ -71,7 +71,7 @@ plan = worker.draft_plan(
         ],
         ladder_justification="Geen netwerk in de buurt; schoonmaakondersteuning alleen is niet genoeg.",
     ),
-    case_director="Joost Bakker",
+    case_director="e-2201",
 )
 worker.finalise_plan(plan, expected_version=1)
 paid = resolve_funding(setup, help_at_home.key, now.date())

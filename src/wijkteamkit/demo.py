@@ -81,10 +81,10 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
     team, area = _team_and_area(setup)
     code = setup.code
 
-    def person(name: str, role: str, organisation: str) -> CaseSession:
+    def person(actor_id: str, role: str, organisation: str) -> CaseSession:
         return casework.as_actor(
             Actor(
-                person=name,
+                id=actor_id,
                 role=role,
                 municipality=code,
                 organisation=organisation,
@@ -92,10 +92,10 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
             )
         )
 
-    anna = person("Anna Jansen", "worker", "maatschappelijk werk")
-    bram = person("Bram de Wit", "worker", "wijkverpleging")
+    anna = person("mw-0412", "worker", "maatschappelijk werk")
+    bram = person("wv-0077", "worker", "wijkverpleging")
     leader = person(
-        "Lotte Smit", "team_leader", team.leader.organisation if team.leader else "gemeente"
+        "tl-0003", "team_leader", team.leader.organisation if team.leader else "gemeente"
     )
     report = DemoReport()
     say(f"{setup.municipality.name} ({code}): team {team.name} in {area.name}, from {on}")
@@ -182,10 +182,10 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
                 },
             ),
         ),
-        case_director="Anna Jansen",
+        case_director="mw-0412",
     )
     anna.finalise_plan(plan, 1)
-    say(f"  household {h2}: plan {plan} final, owned by the resident; case director Anna Jansen")
+    say(f"  household {h2}: plan {plan} final, owned by the resident; case director mw-0412")
     chosen = _confirm_one(casework, leader, result.proposed, multiproblem, report, say, h2)
     if chosen is not None:
         clock.days(30)

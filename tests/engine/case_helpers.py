@@ -31,7 +31,7 @@ def actor(
     household: int | None = None,
 ) -> Actor:
     return Actor(
-        person=person,
+        id=person,
         role=role,
         municipality=municipality,
         organisation="Welzijn Teststad",

@@ -22,7 +22,7 @@ RECIPIENTS = ["regieteam", "GGD", "team-centrum", "veilig-thuis", "huisarts"]
 PURPOSES = ["casework", "melding", "onderzoek"]
 EPOCH = datetime(2016, 1, 1, tzinfo=UTC)
 ACTOR = Actor(
-    person="Anna", role="worker", municipality="GM0001", organisation="Welzijn", team="team-centrum"
+    id="anna", role="worker", municipality="GM0001", organisation="Welzijn", team="team-centrum"
 )
 MELDRECHT = LegalBasis(
     key="meldrecht",

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_serializer, field_validator, model_validator
 
-from .common import CbsCode, Key, Model, NonEmptyText
+from .common import ActorId, CbsCode, Key, Model, NonEmptyText
 from .lifedomain import Score
 
 
@@ -28,9 +28,14 @@ class Role(StrEnum):
 
 
 class Actor(Model):
-    """The person on whose behalf a read or write happens; every store call names one."""
+    """The person on whose behalf a read or write happens; every store call names one.
 
-    person: NonEmptyText
+    ``id`` is a stable identifier (an employee number within ``organisation``, a resident's
+    account id), never a display name: access decisions compare ids, and audit entries record
+    them. Names belong to the embedding system, not to the engine.
+    """
+
+    id: ActorId
     role: Role
     municipality: CbsCode
     organisation: NonEmptyText

@@ -13,6 +13,13 @@ Key = Annotated[
 ]
 """A stable identifier: lower-case letters, digits, ``-``, ``_`` and ``.``; starts with a letter or digit."""
 
+ActorId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]*$", min_length=1, max_length=80),
+]
+"""A stable id of a person who acts (an employee number, an account id): letters, digits and
+``_ . : @ / -``, no spaces, at most 80 characters. Never a display name."""
+
 CbsCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
 """A CBS municipality code such as ``GM0268`` (Nijmegen)."""
 

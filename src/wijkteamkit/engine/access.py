@@ -46,7 +46,7 @@ class AccessOps(SessionBase):
             household = self._household(db, household_id)
             plan = self._active_plan(db, household_id)
             if self.actor.role is Role.RESIDENT or (
-                plan is not None and plan.case_director == self.actor.person
+                plan is not None and plan.case_director == self.actor.id
             ):
                 self._audit(
                     db, "case.read", household_id, outcome="permit", reason="owner_or_director"
@@ -60,7 +60,7 @@ class AccessOps(SessionBase):
             if not decision.permitted:
                 self._commit(db)
                 raise ConsentRequired(
-                    f"{self.actor.person} ({recipient}) may not read household {household_id}: "
+                    f"{self.actor.id} ({recipient}) may not read household {household_id}: "
                     f"{decision.reason.value}"
                 )
             return self._case_file(db, household, decision.granted)
@@ -133,7 +133,7 @@ class AccessOps(SessionBase):
             plan = self._active_plan(db, household_id)
             if not (
                 self.actor.role is Role.RESIDENT
-                or (plan is not None and plan.case_director == self.actor.person)
+                or (plan is not None and plan.case_director == self.actor.id)
                 or (self.actor.role is Role.TEAM_LEADER and household.team == self.actor.team)
             ):
                 raise AccessDenied(

@@ -63,7 +63,7 @@ class AssessmentOps(SessionBase):
                 municipality=self.actor.municipality,
                 household_id=household_id,
                 held_at=assessment.held_at,
-                held_by=self.actor.person,
+                held_by=self.actor.id,
                 scores=dict(assessment.scores),
                 indicators=sorted(assessment.indicators),
                 network=list(assessment.network),

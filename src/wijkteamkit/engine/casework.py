@@ -69,7 +69,7 @@ class Casework:
         """Work on behalf of ``actor``, who must belong to this municipality."""
         if actor.municipality != self.setup.code:
             raise AccessDenied(
-                f"{actor.person} acts for {actor.municipality}, not {self.setup.code}",
+                f"{actor.id} acts for {actor.municipality}, not {self.setup.code}",
                 rule="tenant",
             )
         if actor.team is not None and self.setup.get("teams", actor.team) is None:

@@ -53,7 +53,7 @@ class ConsentOps(SessionBase):
                 valid_to=consent.valid_to,
                 form=consent.form,
                 given_at=self._now(),
-                recorded_by=self.actor.person,
+                recorded_by=self.actor.id,
             )
             db.add(row)
             db.flush()
@@ -77,7 +77,7 @@ class ConsentOps(SessionBase):
                 municipality=self.actor.municipality,
                 household=consent.subject,
                 at=self._now(),
-                actor=self.actor.person,
+                actor=self.actor.id,
                 consent=consent_id,
                 change="given",
             ),
@@ -96,7 +96,7 @@ class ConsentOps(SessionBase):
                     municipality=self.actor.municipality,
                     consent_id=consent_id,
                     at=self._now(),
-                    recorded_by=self.actor.person,
+                    recorded_by=self.actor.id,
                 )
             )
             self._audit(db, "consent.withdrawn", household.id, detail={"consent": consent_id})
@@ -107,7 +107,7 @@ class ConsentOps(SessionBase):
                 municipality=self.actor.municipality,
                 household=household_id,
                 at=self._now(),
-                actor=self.actor.person,
+                actor=self.actor.id,
                 consent=consent_id,
                 change="withdrawn",
             ),

@@ -63,7 +63,7 @@ class EscalationOps(SessionBase):
                 plan.lead = row.target
             row.state = EscalationState.ACTIVE
             row.responsible, row.responsible_organisation = responsible, organisation
-            row.confirmed_by, row.confirmed_at = self.actor.person, self._now()
+            row.confirmed_by, row.confirmed_at = self.actor.id, self._now()
             row.plan_id = plan.id if plan else row.plan_id
             self._audit(
                 db,
@@ -83,7 +83,7 @@ class EscalationOps(SessionBase):
                 municipality=self.actor.municipality,
                 household=row.household_id,
                 at=self._now(),
-                actor=self.actor.person,
+                actor=self.actor.id,
                 escalation=escalation_id,
                 target=row.target,
                 handover=row.handover,
@@ -131,7 +131,7 @@ class EscalationOps(SessionBase):
                 municipality=self.actor.municipality,
                 household=row.household_id,
                 at=self._now(),
-                actor=self.actor.person,
+                actor=self.actor.id,
                 escalation=escalation_id,
                 target=row.target,
                 lead=lead,

@@ -153,7 +153,7 @@ class PlanOps(SessionBase):
                 municipality=self.actor.municipality,
                 household=household_id,
                 at=self._now(),
-                actor=self.actor.person,
+                actor=self.actor.id,
                 plan=plan_id,
                 case_director=director,
             ),

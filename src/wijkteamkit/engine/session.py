@@ -211,7 +211,7 @@ class SessionBase:
             DisclosureRow(
                 municipality=self.actor.municipality,
                 household_id=household_id,
-                requester=self.actor.person,
+                requester=self.actor.id,
                 recipient=recipient,
                 purpose=purpose,
                 scope=sorted(scope),
@@ -244,7 +244,7 @@ class SessionBase:
                 municipality=self.actor.municipality,
                 household=household_id,
                 at=self._now(),
-                actor=self.actor.person,
+                actor=self.actor.id,
                 recipient=recipient,
                 purpose=purpose,
                 outcome=decision.outcome,

@@ -104,7 +104,7 @@ class SignalOps(SessionBase):
                 municipality=self.actor.municipality,
                 household=household_id,
                 at=self._now(),
-                actor=self.actor.person,
+                actor=self.actor.id,
                 signal=signal_id,
                 reporter=signal.reporter.value,
                 team=team,

@@ -86,7 +86,7 @@ def append(
         municipality=actor.municipality,
         seq=head.seq + 1,
         at=at,
-        actor=actor.person,
+        actor=actor.id,
         actor_role=actor.role.value,
         actor_organisation=actor.organisation,
         action=action,
