@@ -264,19 +264,31 @@ LIFE_DOMAINS = tuple(
 
 INDICATORS = (
     Indicator(
-        key="domestic-violence", name="Domestic violence", name_nl="Huiselijk geweld", source=DESIGN
+        key="domestic-violence",
+        name="Domestic violence",
+        name_nl="Huiselijk geweld",
+        domains=("huiselijke-relaties",),
+        source=DESIGN,
     ),
-    Indicator(key="child-abuse", name="Child abuse", name_nl="Kindermishandeling", source=DESIGN),
+    Indicator(
+        key="child-abuse",
+        name="Child abuse",
+        name_nl="Kindermishandeling",
+        domains=("huiselijke-relaties",),
+        source=DESIGN,
+    ),
     Indicator(
         key="justice-involved",
         name="Justice involved",
         name_nl="Betrokkenheid van justitie",
+        domains=("justitie",),
         source=DESIGN,
     ),
     Indicator(
         key="severe-psychiatric",
         name="Severe psychiatric problems",
         name_nl="Ernstige psychiatrische problematiek",
+        domains=("geestelijke-gezondheid",),
         source=DESIGN,
     ),
 )

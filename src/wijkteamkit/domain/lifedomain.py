@@ -29,7 +29,11 @@ class Indicator(Item):
     """Something a signal or assessment can flag (domestic violence, justice involved, ...).
 
     Escalation rules refer to indicators by key; a rule that names an unknown one never fires.
+    ``domains`` are the life domains a flagged indicator reveals (domestic violence reveals
+    domestic relations): a read granted for other domains does not show it. An indicator that
+    names none is shown only to those who may see every domain.
     """
 
     name: NonEmptyText
     name_nl: str | None = None
+    domains: tuple[Key, ...] = ()

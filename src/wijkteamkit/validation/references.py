@@ -36,6 +36,9 @@ def _references(setup: MunicipalitySetup) -> Iterator[tuple[str, str, str, str]]
     for domain in setup.life_domains:
         for key in domain.maps_to:
             yield f"life_domains/{domain.key}", "maps_to", "life_domains", key
+    for indicator in setup.indicators:
+        for key in indicator.domains:
+            yield f"indicators/{indicator.key}", "domains", "life_domains", key
     for esc in setup.escalation_rules:
         yield f"escalation_rules/{esc.key}", "target", "escalation_targets", esc.target
         if esc.legal_basis is not None:

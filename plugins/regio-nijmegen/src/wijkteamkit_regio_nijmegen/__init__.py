@@ -46,6 +46,7 @@ def wijkteamkit_indicators() -> tuple[Indicator, ...]:
             key="veelpleger",
             name="Repeat offender",
             name_nl="Veelpleger",
+            domains=("justitie",),
             source=note("Basisontwerp §3.5 ('huiselijk geweld, veelpleger, zwaar psychiatrisch')"),
         ),
     )
