@@ -7,13 +7,32 @@ not pass through a model here first.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_serializer, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StrictInt,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
-from .common import ActorId, CbsCode, Key, Model, NonEmptyText
+from .common import (
+    EARLIEST,
+    MAX_ENTRIES,
+    ActorId,
+    CbsCode,
+    Instant,
+    Key,
+    Line,
+    Model,
+    NonEmptyText,
+    Postcode,
+    Text,
+)
 from .lifedomain import Score
 
 
@@ -61,13 +80,27 @@ class MemberRole(StrEnum):
     OTHER = "other"
 
 
+def _plausible_birth_date(value: date) -> date:
+    # The engine checks against its own clock; this is the model's coarse check (a day of slack
+    # for time zones ahead of this machine's).
+    if value < EARLIEST:
+        raise ValueError(f"birth_date lies before {EARLIEST.isoformat()}; give a real date")
+    if value > date.today() + timedelta(days=1):
+        raise ValueError("birth_date lies in the future")
+    return value
+
+
+BirthDate = Annotated[date, AfterValidator(_plausible_birth_date)]
+"""A birth date on or after 1900-01-01, not in the future."""
+
+
 class PersonIn(Model):
     """A household member. The BSN is optional and checked with python-stdnum (elfproef)."""
 
     role: MemberRole
-    birth_date: date
-    name: str | None = None
-    bsn: str | None = None
+    birth_date: BirthDate
+    name: Line | None = None
+    bsn: str | None = Field(default=None, max_length=20)
 
     @field_validator("bsn")
     @classmethod
@@ -82,36 +115,43 @@ class PersonIn(Model):
         except StdnumError as exc:
             raise ValueError(f"not a valid BSN ({exc})") from None
 
-    @field_validator("birth_date")
-    @classmethod
-    def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("birth_date lies in the future")
-        return value
-
 
 class HouseholdIn(Model):
     """A household: its address postcode and members."""
 
-    postcode: str = Field(pattern=r"^\d{4}[A-Z]{2}$")
-    members: tuple[PersonIn, ...] = Field(min_length=1)
+    postcode: Postcode
+    members: tuple[PersonIn, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
     neighbourhood: Key | None = None
 
-    @field_validator("postcode", mode="before")
-    @classmethod
-    def _normalise_postcode(cls, value: object) -> object:
-        return value.replace(" ", "").upper() if isinstance(value, str) else value
+    @model_validator(mode="after")
+    def _bsn_once(self) -> HouseholdIn:
+        seen: dict[str, int] = {}
+        for number, member in enumerate(self.members, start=1):
+            if member.bsn is None:
+                continue
+            if member.bsn in seen:
+                raise ValueError(
+                    f"members {seen[member.bsn]} and {number} have the same BSN; "
+                    "a person appears once in a household"
+                )
+            seen[member.bsn] = number
+        return self
+
+    @property
+    def bsns(self) -> frozenset[str]:
+        """The BSNs of the members who have one."""
+        return frozenset(m.bsn for m in self.members if m.bsn is not None)
 
 
 class AssessmentIn(Model):
     """A kitchen-table conversation: ZRM scores per life domain, network, carers, notes."""
 
-    scores: dict[Key, Score]
-    indicators: frozenset[Key] = frozenset()
-    network: tuple[NonEmptyText, ...] = ()
-    informal_carers: tuple[NonEmptyText, ...] = ()
-    notes: dict[Key, str] = Field(default_factory=dict)
-    held_at: datetime
+    scores: dict[Key, Score] = Field(max_length=MAX_ENTRIES)
+    indicators: frozenset[Key] = Field(default=frozenset(), max_length=MAX_ENTRIES)
+    network: tuple[Line, ...] = Field(default=(), max_length=MAX_ENTRIES)
+    informal_carers: tuple[Line, ...] = Field(default=(), max_length=MAX_ENTRIES)
+    notes: dict[Key, Text] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    held_at: Instant
 
     @field_serializer("indicators")
     def _sorted(self, indicators: frozenset[str]) -> list[str]:
@@ -140,7 +180,7 @@ class Rung(StrEnum):
 class PlanAction(Model):
     """One action in a plan: what, by whom, on which rung, for which life domain."""
 
-    description: NonEmptyText
+    description: Text
     domain: Key
     actor: ActionBy
     rung: Rung
@@ -151,15 +191,15 @@ class PlanGoal(Model):
     """A goal for one life domain."""
 
     domain: Key
-    goal: NonEmptyText
+    goal: Text
 
 
 class PlanIn(Model):
     """A plan's content. A plan using a maatwerkvoorziening says why lower rungs do not suffice."""
 
-    goals: tuple[PlanGoal, ...] = Field(min_length=1)
-    actions: tuple[PlanAction, ...] = Field(min_length=1)
-    ladder_justification: str | None = None
+    goals: tuple[PlanGoal, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
+    actions: tuple[PlanAction, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
+    ladder_justification: Text | None = None
 
     @property
     def uses_maatwerk(self) -> bool:
@@ -170,12 +210,12 @@ class PlanIn(Model):
 class ConsentIn(Model):
     """Consent given by a resident: for what purpose, to whom, over which life domains, how long."""
 
-    subject: int
-    purpose: NonEmptyText
-    recipients: frozenset[NonEmptyText] = Field(min_length=1)
-    scope: frozenset[Key] = Field(min_length=1)
-    valid_from: datetime
-    valid_to: datetime | None = None
+    subject: StrictInt
+    purpose: Line
+    recipients: frozenset[Line] = Field(min_length=1, max_length=MAX_ENTRIES)
+    scope: frozenset[Key] = Field(min_length=1, max_length=MAX_ENTRIES)
+    valid_from: Instant
+    valid_to: Instant | None = None
     form: Literal["spoken", "written"]
 
     @model_validator(mode="after")

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Key = Annotated[
     str,
@@ -24,6 +34,76 @@ CbsCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
 """A CBS municipality code such as ``GM0268`` (Nijmegen)."""
 
 NonEmptyText = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+# Limits on case input, in one place (documented in docs/casework.md, "Limits").
+MAX_KEY = 80
+"""Characters in a key (life domain, indicator, team, ...)."""
+MAX_LINE = 200
+"""Characters in a one-line text: a name, a purpose, a recipient, a network or carer entry."""
+MAX_TEXT = 4000
+"""Characters in a free text: a signal's summary, a note, a goal, a plan action."""
+MAX_ENTRIES = 50
+"""Entries in any list or set of case input (members, network, carers, recipients, keys...)."""
+EARLIEST = date(1900, 1, 1)
+"""No birth date or event lies before this day."""
+LATEST = date(2200, 1, 1)
+"""No date (a consent's end included) lies on or after this day."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_EXCEPT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse(pattern: re.Pattern[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found:
+            raise ValueError(f"{what} contains control character U+{ord(found[0]):04X}; remove it")
+        return value
+
+    return AfterValidator(check)
+
+
+Line = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_LINE, strip_whitespace=True),
+    _refuse(_CONTROL, "a one-line text"),
+]
+"""One line of text (a name, a recipient): 1-200 characters, no control characters."""
+
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True),
+    _refuse(_CONTROL_EXCEPT_LAYOUT, "a text"),
+]
+"""Free text (a summary, a note): 1-4000 characters; newline, carriage return and tab are
+the only control characters allowed."""
+
+
+def _postcode(value: object) -> object:
+    return value.replace(" ", "").upper() if isinstance(value, str) else value
+
+
+Postcode = Annotated[
+    str, BeforeValidator(_postcode), StringConstraints(pattern=r"^\d{4}[A-Z]{2}$", max_length=6)
+]
+"""A Dutch postcode, normalised: ``1234 ab`` becomes ``1234AB``."""
+
+
+def _plausible_instant(value: datetime) -> datetime:
+    local = value.replace(tzinfo=None)
+    if not datetime.combine(EARLIEST, datetime.min.time()) <= local:
+        raise ValueError(f"lies before {EARLIEST.isoformat()}; give a real date")
+    if not local < datetime.combine(LATEST, datetime.min.time()):
+        raise ValueError(f"lies on or after {LATEST.isoformat()}; give a real date")
+    try:
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("cannot be expressed in UTC; give a real date") from None
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible_instant)]
+"""A moment with its UTC offset (a naive datetime is refused), from 1900 up to 2200."""
 
 
 class Model(BaseModel):

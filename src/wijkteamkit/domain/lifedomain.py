@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
+
+from pydantic import Field, Strict
 
 from .common import Item, Key, NonEmptyText
 
 ZRM_CATALOGUE = "zrm-2017"
 """The Zelfredzaamheid-Matrix 2017: 13 domains, each scored 1 (acute) to 5 (fully self-reliant)."""
 
-Score = Literal[1, 2, 3, 4, 5]
-"""A ZRM score: 1 acute problematiek, 2 niet, 3 beperkt, 4 voldoende, 5 volledig zelfredzaam."""
+Score = Annotated[int, Strict(), Field(ge=1, le=5)]
+"""A ZRM score: 1 acute problematiek, 2 niet, 3 beperkt, 4 voldoende, 5 volledig zelfredzaam.
+Strictly an integer: ``True``, ``2.0`` and ``"3"`` are refused."""
 
 PROBLEM_THRESHOLD = 2
 """A domain scored at or below this counts as a problem ("problems on 3+ life domains")."""

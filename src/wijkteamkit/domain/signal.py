@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
-from pydantic import field_serializer
+from pydantic import Field, field_serializer
 
-from .common import Key, Model
+from .common import MAX_ENTRIES, Instant, Key, Model, Postcode, Text
 
 
 class Reporter(StrEnum):
@@ -28,11 +27,11 @@ class Signal(Model):
     """A concern about a household: who reported it, where the household lives, what it flags."""
 
     reporter: Reporter
-    received_at: datetime
-    postcode: str | None = None
+    received_at: Instant
+    postcode: Postcode | None = None
     neighbourhood: Key | None = None
-    indicators: frozenset[Key] = frozenset()
-    summary: str | None = None
+    indicators: frozenset[Key] = Field(default=frozenset(), max_length=MAX_ENTRIES)
+    summary: Text | None = None
 
     @field_serializer("indicators")
     def _sorted_indicators(self, indicators: frozenset[str]) -> list[str]:
