@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 
 def _json() -> Any:
@@ -200,3 +200,14 @@ class AuditHeadRow(SQLModel, table=True):
     municipality: str = Field(primary_key=True, max_length=6)
     seq: int
     hash: str = Field(max_length=64)
+
+
+# Indexes of lists and search (revision 0005; see wijkteamkit.engine.queries).
+Index(
+    "ix_household_listing",
+    col(HouseholdRow.municipality),
+    col(HouseholdRow.team),
+    col(HouseholdRow.case_state),
+)
+Index("ix_person_bsn", col(PersonRow.municipality), col(PersonRow.bsn))
+Index("ix_escalation_open", col(EscalationRow.municipality), col(EscalationRow.state))
