@@ -1,23 +1,35 @@
 """The consent decision: one pure function that says whether a disclosure may happen.
 
-Allowed scope = what was consented ∩ what policy allows ∩ what was asked, never wider
-(the OpenG2P / OpenSPP pattern). A legal basis in the municipality's consent policy (the
-meldrecht to Veilig Thuis) can permit a disclosure without consent, to the recipients it names.
-Withdrawal is a separate, append-only record, effective from the moment it was made.
+A disclosure is permitted through the resident's consent **or** through a legal-basis exception
+in the municipality's consent policy (the meldrecht to Veilig Thuis), whichever applies. Through
+consent the grant is what was consented ∩ what was asked, never wider (the OpenG2P / OpenSPP
+pattern); through a legal basis it is what was asked, to the recipients the basis names. With
+``written_consent_required`` only written consent counts. Withdrawal is a separate, append-only
+record, effective from the moment it was made.
+
+Recipients, purposes and keys are folded where they enter these models (see
+:func:`wijkteamkit.domain.consent.fold`) and compared exactly afterwards. Consent periods are
+instants (timezone-aware, compared as instants); a legal basis's period is a range of dates,
+judged on the local date in Europe/Amsterdam.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import field_serializer
+from pydantic import AwareDatetime, field_serializer
 
 from ..domain import LegalBasis, MunicipalitySetup
 from ..domain.case import Actor
-from ..domain.common import Key, Model, NonEmptyText
+from ..domain.common import Model
+from ..domain.consent import Folded, FoldedKey
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+"""The time zone in which a legal basis's dates are read."""
 
 
 class Consent(Model):
@@ -25,20 +37,20 @@ class Consent(Model):
 
     id: int
     subject: int
-    purpose: NonEmptyText
-    recipients: frozenset[str]
-    scope: frozenset[str]
-    valid_from: datetime
-    valid_to: datetime | None = None
+    purpose: Folded
+    recipients: frozenset[Folded]
+    scope: frozenset[FoldedKey]
+    valid_from: AwareDatetime
+    valid_to: AwareDatetime | None = None
     form: Literal["spoken", "written"]
-    given_at: datetime
+    given_at: AwareDatetime
 
 
 class Withdrawal(Model):
     """The withdrawal of one consent, effective from ``at``."""
 
     consent_id: int
-    at: datetime
+    at: AwareDatetime
 
 
 class DisclosureRequest(Model):
@@ -46,10 +58,10 @@ class DisclosureRequest(Model):
 
     subject: int
     requester: Actor
-    recipient: NonEmptyText
-    purpose: NonEmptyText
-    scope: frozenset[str]
-    legal_basis: Key | None = None
+    recipient: Folded
+    purpose: Folded
+    scope: frozenset[FoldedKey]
+    legal_basis: FoldedKey | None = None
 
     @field_serializer("scope")
     def _sorted(self, scope: frozenset[str]) -> list[str]:
@@ -57,7 +69,7 @@ class DisclosureRequest(Model):
 
 
 class Reason(StrEnum):
-    """Why a disclosure was permitted or denied."""
+    """Why a disclosure was permitted or denied, or why one path to it did not apply."""
 
     CONSENT = "consent"
     PARTIAL_CONSENT = "partial_consent"
@@ -65,8 +77,9 @@ class Reason(StrEnum):
     NO_CONSENT = "no_consent"
     WITHDRAWN = "withdrawn"
     NOT_IN_PERIOD = "not_in_period"
-    RECIPIENT_NOT_COVERED = "recipient_not_covered"
     PURPOSE_NOT_COVERED = "purpose_not_covered"
+    RECIPIENT_NOT_COVERED = "recipient_not_covered"
+    WRITTEN_CONSENT_REQUIRED = "written_consent_required"
     SCOPE_NOT_COVERED = "scope_not_covered"
     BASIS_NOT_IN_POLICY = "basis_not_in_policy"
     BASIS_NOT_IN_FORCE = "basis_not_in_force"
@@ -74,29 +87,101 @@ class Reason(StrEnum):
     EMPTY_REQUEST = "empty_request"
 
 
+_CONSENT_GAPS = {
+    Reason.NO_CONSENT: "the resident has given no consent",
+    Reason.WITHDRAWN: "every consent of the resident has been withdrawn",
+    Reason.NOT_IN_PERIOD: "no consent of the resident is in its period at this moment",
+    Reason.PURPOSE_NOT_COVERED: "no current consent covers this purpose",
+    Reason.RECIPIENT_NOT_COVERED: "no current consent for this purpose covers this recipient",
+    Reason.WRITTEN_CONSENT_REQUIRED: "the consent covering this recipient and purpose was "
+    "spoken, and the consent policy requires written consent",
+    Reason.SCOPE_NOT_COVERED: "no current consent covers the life domains asked",
+}
+
+
 class Decision(Model):
-    """Permit or deny, why, on what basis (a consent id or a legal-basis key), and what is granted."""
+    """Permit or deny, why, on what basis (a consent id or a legal-basis key), what is granted.
+
+    ``reason`` is the one code recorded. Each path to a permit that did not (fully) apply leaves
+    its gap: ``consent_gap`` says what the resident's consent lacks (no consent, withdrawn, not
+    in period, purpose, recipient, form, scope) and ``basis_gap`` why the legal basis named in
+    the request does not apply (not in the policy, not in force, recipient not covered).
+    :meth:`explain` turns a decision into the one-line message for the caller; it contains keys
+    and life-domain keys only, never recipient or purpose text.
+    """
 
     outcome: Literal["permit", "deny"]
     reason: Reason
     basis: str | None = None
     granted: frozenset[str] = frozenset()
+    requested: frozenset[str] = frozenset()
+    consent_gap: Reason | None = None
+    legal_basis: str | None = None
+    basis_gap: Reason | None = None
+    judged_on: date | None = None
+    """The local date (Europe/Amsterdam) on which the legal basis was judged."""
 
     @property
     def permitted(self) -> bool:
         """Whether anything may be disclosed."""
         return self.outcome == "permit"
 
-    @field_serializer("granted")
-    def _sorted(self, granted: frozenset[str]) -> list[str]:
-        return sorted(granted)
+    @field_serializer("granted", "requested")
+    def _sorted(self, keys: frozenset[str]) -> list[str]:
+        return sorted(keys)
+
+    def explain(self) -> str:
+        """One line: what was permitted and on what, or exactly what is missing, and what to do."""
+        if self.reason is Reason.EMPTY_REQUEST:
+            return "refused: the request names no life domain; name the life domains to disclose"
+        if self.reason is Reason.CONSENT:
+            return f"permitted by consent ({self.basis})"
+        if self.reason is Reason.LEGAL_BASIS:
+            return f"permitted under legal basis {self.legal_basis!r}"
+        parts = []
+        if self.consent_gap is not None:
+            gap = _CONSENT_GAPS[self.consent_gap]
+            if self.consent_gap is Reason.SCOPE_NOT_COVERED and self.granted:
+                gap = "no current consent covers " + ", ".join(
+                    sorted(self.requested - self.granted)
+                )
+            parts.append(gap)
+        if self.basis_gap is not None:
+            parts.append(self._basis_text())
+        missing = "; ".join(parts)
+        if self.reason is Reason.PARTIAL_CONSENT:
+            return (
+                f"permitted in part by consent ({self.basis}) for "
+                f"{', '.join(sorted(self.granted))}: {missing}"
+            )
+        todo = "record the resident's consent for this recipient, purpose and life domains"
+        if self.legal_basis is None:
+            todo += ", or name a legal basis in the consent policy that covers the recipient"
+        return f"refused: {missing}; {todo}"
+
+    def _basis_text(self) -> str:
+        key = self.legal_basis
+        if self.basis_gap is Reason.BASIS_NOT_IN_POLICY:
+            return (
+                f"legal basis {key!r} is not an exception to consent in the consent policy "
+                "(or does not allow disclosure without consent)"
+            )
+        if self.basis_gap is Reason.BASIS_NOT_IN_FORCE:
+            return f"legal basis {key!r} is not in force on {self.judged_on}"
+        return f"legal basis {key!r} does not cover this recipient"
 
 
 class DisclosurePolicy(Model):
-    """What the municipality's policy allows without consent: legal bases and recipient kinds."""
+    """What the municipality's policy allows: legal-basis exceptions, target kinds, the form.
+
+    ``exceptions`` holds only legal bases that allow disclosure without consent;
+    ``recipient_kinds`` maps each escalation-target key to its kind; ``written_required`` says
+    that spoken consent permits nothing.
+    """
 
     exceptions: Mapping[str, LegalBasis]
     recipient_kinds: Mapping[str, str]
+    written_required: bool = False
 
     @classmethod
     def from_setup(cls, setup: MunicipalitySetup) -> DisclosurePolicy:
@@ -108,15 +193,11 @@ class DisclosurePolicy(Model):
             if key in bases and bases[key].allows_disclosure_without_consent
         }
         kinds = {t.key: t.kind.value for t in setup.escalation_targets}
-        return cls(exceptions=exceptions, recipient_kinds=kinds)
-
-
-def _deny(reason: Reason) -> Decision:
-    return Decision(outcome="deny", reason=reason)
-
-
-def _same(a: str, b: str) -> bool:
-    return a.casefold() == b.casefold()
+        return cls(
+            exceptions=exceptions,
+            recipient_kinds=kinds,
+            written_required=setup.consent_policy.written_consent_required,
+        )
 
 
 def decide(
@@ -125,16 +206,62 @@ def decide(
     policy: DisclosurePolicy,
     at: datetime,
 ) -> Decision:
-    """Decide a disclosure request at moment ``at``. Pure: no I/O, no clock, no randomness.
+    """Decide a disclosure request at the instant ``at``. Pure: no I/O, no clock, no randomness.
 
-    With a ``legal_basis`` the request is judged on that basis alone; otherwise on the subject's
-    consents that are in their period, not withdrawn at ``at``, and cover the purpose and the
-    recipient. The grant is the requested scope intersected with those consents' scopes.
+    Consent: the subject's consents given by ``at``, in their period, not withdrawn at ``at``,
+    for the purpose, naming the recipient and (when the policy requires it) written; the grant
+    is the requested scope ∩ their scopes. Legal basis (when the request names one): an
+    exception in the policy, in force on the local date of ``at``, covering the recipient; it
+    grants the requested scope. Full consent wins over the basis, the basis over partial consent.
+    ``at`` must be timezone-aware.
     """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("decide() needs a timezone-aware moment; pass an aware datetime")
+    on = at.astimezone(AMSTERDAM).date() if request.legal_basis is not None else None
     if not request.scope:
-        return _deny(Reason.EMPTY_REQUEST)
-    if request.legal_basis is not None:
-        return _by_legal_basis(request, policy, at)
+        return Decision(
+            outcome="deny",
+            reason=Reason.EMPTY_REQUEST,
+            legal_basis=request.legal_basis,
+            judged_on=on,
+        )
+    granted, consent_ids, consent_gap = _by_consent(request, records, policy, at)
+    basis_gap = None if on is None else _basis_gap(request, policy, on)
+    outcome: Literal["permit", "deny"] = "permit"
+    basis: str | None = "consent:" + ",".join(map(str, consent_ids))
+    if granted == request.scope:
+        reason = Reason.CONSENT
+    elif on is not None and basis_gap is None:
+        reason, basis, granted = (
+            Reason.LEGAL_BASIS,
+            f"legal_basis:{request.legal_basis}",
+            request.scope,
+        )
+    elif granted:
+        reason = Reason.PARTIAL_CONSENT
+    else:
+        assert consent_gap is not None
+        outcome, reason, basis = "deny", basis_gap or consent_gap, None
+    return Decision(
+        outcome=outcome,
+        reason=reason,
+        basis=basis,
+        granted=granted,
+        requested=request.scope,
+        consent_gap=consent_gap,
+        legal_basis=request.legal_basis,
+        basis_gap=basis_gap,
+        judged_on=on,
+    )
+
+
+def _by_consent(
+    request: DisclosureRequest,
+    records: Iterable[Consent | Withdrawal],
+    policy: DisclosurePolicy,
+    at: datetime,
+) -> tuple[frozenset[str], list[int], Reason | None]:
+    """What the subject's consents grant, the ids that grant it, and what they lack (if any)."""
     consents: list[Consent] = []
     withdrawn: dict[int, datetime] = {}
     for record in records:
@@ -146,56 +273,45 @@ def decide(
         elif record.subject == request.subject:
             consents.append(record)
     if not consents:
-        return _deny(Reason.NO_CONSENT)
-    live = [c for c in consents if not (c.id in withdrawn and withdrawn[c.id] <= at)]
-    if not live:
-        return _deny(Reason.WITHDRAWN)
-    current = [
-        c
-        for c in live
-        if c.given_at <= at and c.valid_from <= at and (c.valid_to is None or at < c.valid_to)
-    ]
-    if not current:
-        return _deny(Reason.NOT_IN_PERIOD)
-    for_purpose = [c for c in current if _same(c.purpose, request.purpose)]
-    if not for_purpose:
-        return _deny(Reason.PURPOSE_NOT_COVERED)
-    for_recipient = [
-        c for c in for_purpose if any(_same(r, request.recipient) for r in c.recipients)
-    ]
-    if not for_recipient:
-        return _deny(Reason.RECIPIENT_NOT_COVERED)
+        return frozenset(), [], Reason.NO_CONSENT
+    stages: tuple[tuple[Reason, Callable[[Consent], bool]], ...] = (
+        (Reason.WITHDRAWN, lambda c: not (c.id in withdrawn and withdrawn[c.id] <= at)),
+        (
+            Reason.NOT_IN_PERIOD,
+            lambda c: (
+                c.given_at <= at and c.valid_from <= at and (c.valid_to is None or at < c.valid_to)
+            ),
+        ),
+        (Reason.PURPOSE_NOT_COVERED, lambda c: c.purpose == request.purpose),
+        (Reason.RECIPIENT_NOT_COVERED, lambda c: request.recipient in c.recipients),
+        (
+            Reason.WRITTEN_CONSENT_REQUIRED,
+            lambda c: c.form == "written" or not policy.written_required,
+        ),
+    )
+    for reason, keep in stages:
+        consents = [c for c in consents if keep(c)]
+        if not consents:
+            return frozenset(), [], reason
     granted: set[str] = set()
-    basis: list[int] = []
-    for consent in sorted(for_recipient, key=lambda c: c.id):
+    ids: list[int] = []
+    for consent in sorted(consents, key=lambda c: c.id):
         overlap = request.scope & consent.scope
         if overlap:
             granted |= overlap
-            basis.append(consent.id)
-    if not granted:
-        return _deny(Reason.SCOPE_NOT_COVERED)
-    reason = Reason.CONSENT if granted == request.scope else Reason.PARTIAL_CONSENT
-    return Decision(
-        outcome="permit",
-        reason=reason,
-        basis="consent:" + ",".join(map(str, basis)),
-        granted=frozenset(granted),
-    )
+            ids.append(consent.id)
+    gap = None if granted == request.scope else Reason.SCOPE_NOT_COVERED
+    return frozenset(granted), ids, gap
 
 
-def _by_legal_basis(request: DisclosureRequest, policy: DisclosurePolicy, at: datetime) -> Decision:
-    key = request.legal_basis
-    assert key is not None
-    basis = policy.exceptions.get(key)
+def _basis_gap(request: DisclosureRequest, policy: DisclosurePolicy, on: date) -> Reason | None:
+    """Why the request's legal basis does not permit it on the local date ``on`` (None: it does)."""
+    assert request.legal_basis is not None
+    basis = policy.exceptions.get(request.legal_basis)
     if basis is None:
-        return _deny(Reason.BASIS_NOT_IN_POLICY)
-    if not basis.contains(at.date()):
-        return _deny(Reason.BASIS_NOT_IN_FORCE)
+        return Reason.BASIS_NOT_IN_POLICY
+    if not basis.contains(on):
+        return Reason.BASIS_NOT_IN_FORCE
     if not basis.covers(request.recipient, policy.recipient_kinds.get(request.recipient)):
-        return _deny(Reason.BASIS_RECIPIENT)
-    return Decision(
-        outcome="permit",
-        reason=Reason.LEGAL_BASIS,
-        basis=f"legal_basis:{key}",
-        granted=request.scope,
-    )
+        return Reason.BASIS_RECIPIENT
+    return None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..domain.case import (
     ConsentIn,
     Role,
 )
+from ..domain.consent import fold, fold_key
 from ..domain.events import (
     ConsentChanged,
 )
+from ..store.records import binding
 from ..store.tables import (
     ConsentRow,
     WithdrawalRow,
@@ -36,6 +38,14 @@ class ConsentOps(SessionBase):
                 f"consent scope names unknown life domain(s) {', '.join(unknown)}",
                 rule="life-domain",
             )
+        if consent.form == "spoken" and self.casework.policy.written_required:
+            raise RuleViolation(
+                "the consent policy requires written consent; record the resident's written "
+                "consent instead of a spoken one",
+                rule="written-consent",
+            )
+        purpose = _folded("consent purpose", consent.purpose, fold)
+        recipients = sorted({_folded("consent recipient", r, fold) for r in consent.recipients})
         with self._transaction() as db:
             household = self._household(db, consent.subject)
             self._require_team(db, household)
@@ -46,8 +56,8 @@ class ConsentOps(SessionBase):
             row = ConsentRow(
                 municipality=self.actor.municipality,
                 household_id=consent.subject,
-                purpose=consent.purpose,
-                recipients=sorted(consent.recipients),
+                purpose=purpose,
+                recipients=recipients,
                 scope=sorted(consent.scope),
                 valid_from=consent.valid_from,
                 valid_to=consent.valid_to,
@@ -64,10 +74,11 @@ class ConsentOps(SessionBase):
                 consent.subject,
                 detail={
                     "consent": row.id,
-                    "purpose": consent.purpose,
+                    "purpose": purpose,
                     "recipients": row.recipients,
                     "scope": row.scope,
                     "form": consent.form,
+                    "record": binding(row),
                 },
             )
             consent_id = row.id
@@ -91,15 +102,20 @@ class ConsentOps(SessionBase):
             household = self._household(db, consent.household_id)
             if self.actor.role is not Role.RESIDENT:
                 self._require_team(db, household)
-            db.add(
-                WithdrawalRow(
-                    municipality=self.actor.municipality,
-                    consent_id=consent_id,
-                    at=self._now(),
-                    recorded_by=self.actor.id,
-                )
+            withdrawal = WithdrawalRow(
+                municipality=self.actor.municipality,
+                consent_id=consent_id,
+                at=self._now(),
+                recorded_by=self.actor.id,
             )
-            self._audit(db, "consent.withdrawn", household.id, detail={"consent": consent_id})
+            db.add(withdrawal)
+            db.flush()
+            self._audit(
+                db,
+                "consent.withdrawn",
+                household.id,
+                detail={"consent": consent_id, "record": binding(withdrawal)},
+            )
             household_id = consent.household_id
         self._announce(
             "wijkteamkit_consent_changed",
@@ -121,7 +137,16 @@ class ConsentOps(SessionBase):
         scope: Sequence[str],
         legal_basis: str | None = None,
     ) -> Decision:
-        """Decide a disclosure to ``recipient``; record and audit it, permit or deny."""
+        """Decide a disclosure to ``recipient``; record and audit it, permit or deny.
+
+        Recipient, purpose, scope and legal basis are folded first (see
+        :func:`~wijkteamkit.domain.consent.fold`); ``Decision.explain()`` says why a refusal.
+        """
+        recipient = _folded("recipient", recipient, fold)
+        purpose = _folded("purpose", purpose, fold)
+        scope = [_folded("scope", key, fold_key) for key in scope]
+        if legal_basis is not None:
+            legal_basis = _folded("legal basis", legal_basis, fold_key)
         with self._transaction() as db:
             household = self._household(db, household_id)
             self._require_team(db, household)
@@ -129,3 +154,11 @@ class ConsentOps(SessionBase):
                 db, household_id, recipient, purpose, frozenset(scope), legal_basis
             )
         return decision
+
+
+def _folded(what: str, text: str, folding: Callable[[str], str]) -> str:
+    """``text`` folded, or a :class:`RuleViolation` naming ``what`` (never repeating the text)."""
+    try:
+        return folding(text)
+    except ValueError as exc:
+        raise RuleViolation(f"the {what} {exc}", rule="folded-text") from None
