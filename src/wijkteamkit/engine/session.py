@@ -35,6 +35,7 @@ from ..store.tables import (
     PlanRow,
     WithdrawalRow,
 )
+from . import ids
 from .consent import Consent, Decision, DisclosureRequest, Withdrawal, decide
 from .errors import (
     AccessDenied,
@@ -123,6 +124,8 @@ class SessionBase:
         audit.append(db, self.actor, action, self._now(), subject, **fields)
 
     def _get(self, db: Session, table: type[Row], key: int, what: str) -> Row:
+        if not ids.in_range(db, table, key):
+            raise NotFound(f"no {what} {key!r:.40} in {self.setup.municipality.name}")
         row = db.get(table, key)
         if row is None or getattr(row, "municipality", None) != self.actor.municipality:
             raise NotFound(f"no {what} {key} in {self.setup.municipality.name}")

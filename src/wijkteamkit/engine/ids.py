@@ -1,0 +1,22 @@
+"""Whether a record id can exist at all, so that an absurd one is "not found", not a database error."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, inspect
+from sqlmodel import Session, SQLModel
+
+_INT32 = 2**31 - 1
+_INT64 = 2**63 - 1
+
+
+def in_range(db: Session, table: type[SQLModel], key: object) -> bool:
+    """Whether ``key`` is a positive integer the table's primary key column can hold.
+
+    PostgreSQL's ``integer`` holds 32 bits (psycopg casts the parameter, so a larger one is an
+    error rather than no row); SQLite's and ``bigint`` hold 64. ``True`` is not an id.
+    """
+    if isinstance(key, bool) or not isinstance(key, int):
+        return False
+    column = inspect(table).primary_key[0]
+    wide = isinstance(column.type, BigInteger) or db.get_bind().dialect.name == "sqlite"
+    return 1 <= key <= (_INT64 if wide else _INT32)
