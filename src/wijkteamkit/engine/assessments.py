@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from ..domain import EscalationRule, EscalationTarget
@@ -11,6 +14,7 @@ from ..domain.case import (
     AssessmentIn,
 )
 from ..store.tables import (
+    OPEN_ESCALATION,
     AssessmentRow,
     EscalationRow,
     HouseholdRow,
@@ -19,10 +23,12 @@ from ..store.tables import (
 from .errors import (
     RuleViolation,
 )
+from .inputs import require_known, require_not_future
 from .process import (
     CaseState,
     EscalationState,
 )
+from .results import OperationResult
 from .session import SessionBase
 
 REASSESSABLE = {
@@ -35,9 +41,10 @@ REASSESSABLE = {
 """States in which a (re)assessment may be recorded."""
 
 
-@dataclass(frozen=True)
-class AssessmentResult:
-    """A recorded assessment and the escalations the municipality's rules proposed after it."""
+@dataclass(frozen=True, kw_only=True)
+class AssessmentResult(OperationResult):
+    """A recorded assessment and the escalations the municipality's rules proposed after it
+    (only new ones: a target with an open escalation gets no second proposal)."""
 
     assessment: int
     proposed: tuple[int, ...]
@@ -48,10 +55,12 @@ class AssessmentOps(SessionBase):
 
     def record_assessment(self, household_id: int, assessment: AssessmentIn) -> AssessmentResult:
         """Record a kitchen-table assessment; then evaluate the escalation rules on it."""
-        domains = {d.key for d in self.setup.life_domains}
-        unknown = sorted(set(assessment.scores) - domains)
-        if unknown:
-            raise RuleViolation(f"unknown life domain(s) {', '.join(unknown)}", rule="life-domain")
+        domains = [d.key for d in self.setup.life_domains]
+        require_known(assessment.scores, domains, "life domain(s)", "life-domain")
+        require_known(assessment.notes, domains, "life domain(s) in notes", "life-domain")
+        indicators = [i.key for i in self.setup.indicators]
+        require_known(assessment.indicators, indicators, "indicator(s)", "indicator")
+        require_not_future(assessment.held_at, self._now(), "held_at")
         with self._transaction() as db:
             household = self._household(db, household_id)
             self._require_team(db, household)
@@ -78,13 +87,23 @@ class AssessmentOps(SessionBase):
                 db,
                 "assessment.recorded",
                 household_id,
-                detail={"assessment": row.id, "proposed": [p.target for p in proposed]},
+                detail={"assessment": row.id, "proposed": [target for _, target in proposed]},
             )
-            return AssessmentResult(row.id, tuple(p.id for p in proposed if p.id is not None))
+            assessment_id = row.id
+        return AssessmentResult(
+            assessment=assessment_id,
+            proposed=tuple(escalation for escalation, _ in proposed),
+            hook_failures=self.hook_failures,
+        )
 
     def _propose(
         self, db: Session, household: HouseholdRow, assessment: AssessmentIn
-    ) -> list[EscalationRow]:
+    ) -> list[tuple[int, str]]:
+        """Propose what the rules fire for, at most one open escalation per target: (id, target).
+
+        ``INSERT ... ON CONFLICT DO NOTHING`` on the partial unique index: a proposal that a
+        concurrent assessment made first is skipped, not an error.
+        """
         signalled = db.exec(
             select(SignalRow.indicators).where(SignalRow.household_id == household.id)
         ).all()
@@ -100,27 +119,36 @@ class AssessmentOps(SessionBase):
             ).all()
         )
         plan = self._active_plan(db, household.id or 0)
-        proposals: list[EscalationRow] = []
+        insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+        proposals: list[tuple[int, str]] = []
         for rule in sorted(self.setup.escalation_rules, key=lambda r: (r.priority, r.key)):
             if rule.target in open_targets or not rule.fires(assessment.scores, indicators):
                 continue
             target = self._target(rule)
-            row = EscalationRow(
-                municipality=self.actor.municipality,
-                household_id=household.id or 0,
-                plan_id=plan.id if plan else None,
-                rule=rule.key,
-                target=rule.target,
-                handover=target.handover,
-                state=EscalationState.PROPOSED,
-                direct=rule.direct,
-                legal_basis=rule.legal_basis,
-                proposed_at=self._now(),
+            statement = (
+                insert(EscalationRow)
+                .values(
+                    municipality=self.actor.municipality,
+                    household_id=household.id or 0,
+                    plan_id=plan.id if plan else None,
+                    rule=rule.key,
+                    target=rule.target,
+                    handover=target.handover,
+                    state=EscalationState.PROPOSED,
+                    direct=rule.direct,
+                    legal_basis=rule.legal_basis,
+                    proposed_at=self._now(),
+                    version=1,
+                )
+                .on_conflict_do_nothing(
+                    index_elements=["household_id", "target"], index_where=text(OPEN_ESCALATION)
+                )
+                .returning(col(EscalationRow.id))
             )
-            db.add(row)
+            created = db.execute(statement).scalar_one_or_none()
             open_targets.add(rule.target)
-            proposals.append(row)
-        db.flush()
+            if created is not None:
+                proposals.append((created, rule.target))
         return proposals
 
     def _target(self, rule: EscalationRule) -> EscalationTarget:
