@@ -44,6 +44,7 @@ from .plugins import (
     describe_exception,
     discover,
     import_plugin,
+    plugin_failure,
 )
 
 COLLECTION_HOOKS: dict[str, tuple[str, type[Item]]] = {
@@ -240,7 +241,9 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
         return None
     try:
         municipality: Municipality | None = _coerce_one(hook(), Municipality)
-    except Exception as exc:  # noqa: BLE001 - plugin code
+    except BaseException as exc:  # plugin code
+        if not plugin_failure(exc):
+            raise
         report.errors.append(
             LoadError(
                 source.label,
@@ -367,7 +370,9 @@ def _merge(
         for registered, result in plugins.call_each(hook, municipality=municipality):
             try:
                 contributed = _coerce_many(result, model)
-            except Exception as exc:  # noqa: BLE001 - plugin returned something unusable
+            except BaseException as exc:  # plugin returned something unusable
+                if not plugin_failure(exc):
+                    raise
                 plugins.errors.append(
                     LoadError(
                         registered.source.label,
@@ -411,7 +416,9 @@ def _merge(
         try:
             policy = _coerce_one(result, ConsentPolicy) or policy
             origins["consent_policy"] = registered.source.short
-        except Exception as exc:  # noqa: BLE001
+        except BaseException as exc:  # plugin returned something unusable
+            if not plugin_failure(exc):
+                raise
             plugins.errors.append(
                 LoadError(
                     registered.source.label,
@@ -468,7 +475,7 @@ class _ItemError(Exception):
         super().__init__(str(cause))
 
 
-def _contract_message(exc: Exception) -> str:
+def _contract_message(exc: BaseException) -> str:
     prefix = ""
     if isinstance(exc, _ItemError):
         prefix = f"item {exc.index}: "

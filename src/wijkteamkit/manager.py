@@ -11,7 +11,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .plugins import Layer, LoadError, PluginSource, describe_exception
+from .plugins import Layer, LoadError, PluginSource, describe_exception, plugin_failure
 
 HOOK_PREFIX = "wijkteamkit_"
 
@@ -128,7 +128,9 @@ class MunicipalityPlugins:
             args = {name: kwargs[name] for name in argnames[registered.name]}
             try:
                 results.append((registered, function(**args)))
-            except Exception as exc:  # noqa: BLE001 - a plugin's failure is reported, not raised
+            except BaseException as exc:  # a plugin's failure is reported, not raised
+                if not plugin_failure(exc):
+                    raise
                 self.errors.append(
                     LoadError(
                         registered.source.label,

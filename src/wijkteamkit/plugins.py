@@ -11,9 +11,12 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum
 from importlib.metadata import EntryPoint, entry_points
@@ -221,9 +224,34 @@ def import_plugin(source: PluginSource) -> object | None:
             source.module = loaded
         else:
             source.module = importlib.import_module(source.name)
-    except Exception as exc:  # noqa: BLE001 - any failure of third-party code is reported
+    except BaseException as exc:  # any failure of third-party code is reported
+        if not plugin_failure(exc):
+            raise
         source.error = LoadError(source.label, f"failed to import: {describe_exception(exc)}")
+    else:
+        _remember_location(source)
     return source.module
+
+
+_plugin_locations: dict[str, str] = {}
+
+
+def _remember_location(source: PluginSource) -> None:
+    filename = getattr(source.module, "__file__", None)
+    if source.layer is Layer.NATIONAL or not isinstance(filename, str):
+        return
+    path = Path(filename).resolve()
+    package = path.parent if path.name == "__init__.py" else path
+    _plugin_locations[str(package)] = source.label
+
+
+def plugin_of(filename: str) -> str | None:
+    """The label of the imported plugin whose code is in ``filename``, if any."""
+    path = Path(filename).resolve()
+    for location, label in _plugin_locations.items():
+        if path == Path(location) or path.is_relative_to(location):
+            return label
+    return None
 
 
 def _import_file(path: Path) -> ModuleType:
@@ -245,11 +273,59 @@ def _import_file(path: Path) -> ModuleType:
     return module
 
 
+_interrupts_tracked = False
+_interrupt_received = False
+
+
+def plugin_failure(exc: BaseException) -> bool:
+    """Whether ``exc``, raised by plugin code, is the plugin's failure rather than the user's.
+
+    Every exception is, ``SystemExit`` and ``GeneratorExit`` included: a plugin must not end
+    the process. ``KeyboardInterrupt`` is a real Ctrl-C only when the process received SIGINT
+    while :func:`tracking_interrupts` was active; one a plugin raised itself is its failure.
+    Outside tracking (an embedding program) a ``KeyboardInterrupt`` is always passed on.
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        return _interrupts_tracked and not _interrupt_received
+    return True
+
+
+@contextmanager
+def tracking_interrupts() -> Iterator[None]:
+    """Tell a real Ctrl-C (SIGINT) from a ``KeyboardInterrupt`` that plugin code raises.
+
+    Installs a SIGINT handler that notes the signal and raises ``KeyboardInterrupt`` as
+    Python's default does; restores the previous handler on exit. Outside the main thread,
+    or when SIGINT is not handled the default way, nothing is installed and nothing tracked.
+    """
+    global _interrupts_tracked, _interrupt_received
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+
+    def note(signum: int, frame: object) -> None:
+        global _interrupt_received
+        _interrupt_received = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    _interrupts_tracked, _interrupt_received = True, False
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _interrupts_tracked = False
+
+
 def describe_exception(exc: BaseException) -> str:
     """``Type: message (at file:line)``, naming the innermost frame outside the core."""
     if isinstance(exc, SyntaxError):
         return f"SyntaxError: {exc.msg} (at {exc.filename}:{exc.lineno})"
-    text = f"{type(exc).__name__}: {exc}"
+    detail = " ".join(str(exc).split())
+    text = type(exc).__name__ + (f": {detail}" if detail else "")
     frames = traceback.extract_tb(exc.__traceback__)
     core = str(Path(__file__).parent)
     outside = [
