@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from . import budget_cmd, demo_cmd, plugins_cmd, show_cmd, validate_cmd
 from .audit_cmd import audit_app
+from .common import run
 from .db_cmd import db_app
 from .funding_cmd import funding_app
+from .guard import DEBUG_ENV, GuardedGroup
 from .tender_cmd import tender_app
 
 app = typer.Typer(
     name="wijkteamkit",
     help="Describe, validate and run a municipality's social neighbourhood teams (sociale wijkteams).",
+    cls=GuardedGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def root(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help=f"Print the traceback of an unexpected error (or set {DEBUG_ENV}=1).",
+        ),
+    ] = False,
+) -> None:
+    """Describe, validate and run a municipality's social neighbourhood teams (sociale wijkteams)."""
+    run.debug = run.debug or debug
+
+
 app.command("plugins")(plugins_cmd.plugins)
 app.command("validate")(validate_cmd.validate)
 app.command("show")(show_cmd.show)
@@ -29,5 +50,5 @@ app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:
-    """Entry point of the ``wijkteamkit`` console script."""
+    """Entry point of the ``wijkteamkit`` console script: never a traceback, always an exit code."""
     app()

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any, NoReturn
 
-import typer
-
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_LOAD = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+"""The range of dates the command line accepts; anything outside is a typo, not a plan."""
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Format(StrEnum):
@@ -22,22 +30,80 @@ class Format(StrEnum):
     JSON = "json"
 
 
-def fail(message: str, code: int = EXIT_LOAD) -> NoReturn:
-    """Print ``wijkteamkit: error: <message>`` on stderr and exit with ``code``."""
+class CliError(Exception):
+    """A one-line error for the user; the entry point prints it and exits with ``exit_code``.
+
+    ``code`` is a stable word for programs (the ``error.code`` of the JSON error object).
+    """
+
+    def __init__(self, message: str, exit_code: int = EXIT_LOAD, code: str = "usage") -> None:
+        super().__init__(message)
+        self.message = one_line(message)
+        self.exit_code = exit_code
+        self.code = code
+
+
+@dataclass
+class _Run:
+    """How the current invocation reports errors; reset by the entry point for each run."""
+
+    json_errors: bool = False
+    debug: bool = False
+
+
+run = _Run()
+
+
+def fail(message: str, code: int = EXIT_LOAD, kind: str = "usage") -> NoReturn:
+    """Stop the command with a one-line error (``wijkteamkit: error: <message>``) and ``code``."""
+    raise CliError(message, code, kind)
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space (newlines included) folded into one space."""
+    return " ".join(text.split())
+
+
+def report_error(message: str, exit_code: int, code: str) -> None:
+    """Print the error on stderr, and with ``--format json`` as a JSON error object on stdout."""
+    message = one_line(message)
+    if run.json_errors:
+        print_json(error_document(message, exit_code, code))
     sys.stderr.write(f"wijkteamkit: error: {message}\n")
-    raise typer.Exit(code)
+    sys.stderr.flush()
+
+
+def error_document(message: str, exit_code: int, code: str) -> dict[str, Any]:
+    """The JSON error object: ``{"ok": false, "error": {"code", "exit", "message"}}``."""
+    return {"ok": False, "error": {"code": code, "exit": exit_code, "message": one_line(message)}}
 
 
 def parse_date(value: str | None, option: str = "--on") -> date | None:
-    """Parse an ISO date given on the command line, or fail with a one-line message."""
+    """Parse a ``YYYY-MM-DD`` date given on the command line, or fail with a one-line message."""
     if value is None:
         return None
+    example = "write it as YYYY-MM-DD, e.g. 2012-06-01"
+    if not _ISO_DATE.fullmatch(value):
+        fail(f"{option} {value!r} is not a date; {example}")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
-        fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2012-06-01")
+        fail(f"{option} {value!r} is not a date; {example}")
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        fail(
+            f"{option} {value!r} is out of range; give a date from {EARLIEST_DATE} to {LATEST_DATE}"
+        )
+    return parsed
+
+
+def database_option(value: str | None) -> str | None:
+    """Check a ``--database`` value: ``None`` (not given) passes, an empty one is refused."""
+    if value is not None and not value.strip():
+        fail("--database is empty; give a database URL such as sqlite:///cases.db, or leave it out")
+    return value
 
 
 def print_json(data: Any) -> None:
     """Write ``data`` as indented JSON to stdout."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()

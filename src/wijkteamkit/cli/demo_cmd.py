@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_LOAD, fail, parse_date
+from .common import EXIT_FINDINGS, database_option, fail, parse_date
 from .plugins_cmd import PluginFileOption
 
 
@@ -40,21 +40,24 @@ def demo(
     from ..store.database import DatabaseError
 
     day = parse_date(on) or DEFAULT_DAY
-    url = database or f"sqlite:///{Path(tempfile.mkdtemp(prefix='wijkteamkit-demo-')) / 'demo.db'}"
+    url = (
+        database_option(database)
+        or f"sqlite:///{Path(tempfile.mkdtemp(prefix='wijkteamkit-demo-')) / 'demo.db'}"
+    )
     try:
         casework = Casework.open(municipality, url, plugin_file or [])
     except UnknownMunicipality as exc:
-        fail(str(exc))
+        fail(str(exc), kind="unknown-municipality")
     except MunicipalityLoadError as exc:
-        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors))
+        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
     except DatabaseError as exc:
-        fail(str(exc), EXIT_LOAD)
+        fail(str(exc), kind="database")
     try:
         report = run_demo(casework, typer.echo, day)
     except (CaseworkError, LookupError) as exc:
-        fail(f"the demo stopped: {exc}", 1)
+        fail(f"the demo stopped: {exc}", EXIT_FINDINGS, "casework")
     finally:
         casework.engine.dispose()
     typer.echo(f"database: {url}")
     if not report.audit_intact:
-        raise typer.Exit(1)
+        fail("the demo ran, but the audit chain is not intact", EXIT_FINDINGS, "audit")

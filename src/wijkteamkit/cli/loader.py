@@ -18,7 +18,7 @@ def load_one(municipality: str, plugin_files: list[Path] | None) -> LoadedMunici
     try:
         report = load([municipality], plugin_files or [])
     except UnknownMunicipality as exc:
-        fail(str(exc))
+        fail(str(exc), kind="unknown-municipality")
     if not report.loaded or report.errors:
-        fail("could not load the setup: " + "; ".join(str(e) for e in report.errors))
+        fail("could not load the setup: " + "; ".join(str(e) for e in report.errors), kind="load")
     return report.loaded[0]

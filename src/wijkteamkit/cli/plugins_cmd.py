@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import EXIT_LOAD, Format, print_json
+from .common import EXIT_LOAD, Format, error_document, print_json, report_error, run
 
 PluginFileOption = Annotated[
     list[Path] | None,
@@ -27,11 +27,18 @@ def plugins(
     from ..inventory import inventory
 
     entries, errors = inventory(plugin_file or [])
+    failed = len(errors) + sum(1 for e in entries if not e["ok"])
+    message = f"{failed} plugin problem(s); fix or remove the plugin(s) named above"
+    document: dict[str, Any] = {"ok": not failed, "plugins": entries, "errors": errors}
+    if failed:
+        document["error"] = error_document(message, EXIT_LOAD, "load")["error"]
     if output is Format.JSON:
-        print_json({"plugins": entries, "errors": errors})
+        print_json(document)
     else:
         _print_table(entries, errors)
-    if errors or any(not e["ok"] for e in entries):
+    if failed:
+        run.json_errors = False  # the document above already carries the error
+        report_error(message, EXIT_LOAD, "load")
         raise typer.Exit(EXIT_LOAD)
 
 

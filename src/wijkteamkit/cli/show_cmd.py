@@ -31,9 +31,9 @@ def show(
     try:
         setup = load_municipality(municipality, plugin_file or [])
     except UnknownMunicipality as exc:
-        fail(str(exc))
+        fail(str(exc), kind="unknown-municipality")
     except MunicipalityLoadError as exc:
-        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors))
+        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
     if when is not None:
         setup = setup.on(when)
     if output is Format.JSON:

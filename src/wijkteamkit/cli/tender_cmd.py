@@ -152,8 +152,7 @@ def award_cmd(
             found, _bids(found, bids), provider, loaded.plugins.manager.hook.wijkteamkit_score_bid
         )
     except AwardRefused as exc:
-        typer.echo(f"refused: {exc}", err=True)
-        raise typer.Exit(EXIT_FINDINGS) from None
+        fail(f"refused: {exc}", EXIT_FINDINGS, "refused")
     if output is Format.JSON:
         print_json(result.model_dump(mode="json"))
         return

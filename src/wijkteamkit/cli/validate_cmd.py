@@ -6,7 +6,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_LOAD, EXIT_OK, Format, fail, parse_date, print_json
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_LOAD,
+    EXIT_OK,
+    Format,
+    error_document,
+    fail,
+    parse_date,
+    print_json,
+    report_error,
+    run,
+)
 from .plugins_cmd import PluginFileOption
 
 if TYPE_CHECKING:
@@ -49,7 +60,7 @@ def validate(
     try:
         report = load(None if all_ else municipalities, plugin_file or [], files_only=files_only)
     except UnknownMunicipality as exc:
-        fail(str(exc))
+        fail(str(exc), kind="unknown-municipality")
     if files_only and not report.loaded and not report.errors:
         fail(
             "no --plugin-file describes a municipality (wijkteamkit_municipality); name the "
@@ -62,11 +73,16 @@ def validate(
         )
     blocking = {"error", "warning"} if strict else {"error"}
     document = _document(report, results, blocking)
+    failed = f"{len(report.errors)} plugin problem(s) stopped loading; fix or remove the plugin(s) named above"
+    if report.errors:
+        document["error"] = error_document(failed, EXIT_LOAD, "load")["error"]
     if output is Format.JSON:
         print_json(document)
     else:
         _print_text(report, results, blocking)
     if report.errors:
+        run.json_errors = False  # the document above already carries the error
+        report_error(failed, EXIT_LOAD, "load")
         raise typer.Exit(EXIT_LOAD)
     raise typer.Exit(EXIT_OK if document["ok"] else EXIT_FINDINGS)
 

@@ -1,0 +1,213 @@
+"""The entry point's guard: every failure becomes one line on stderr and a documented exit code.
+
+Known errors keep their meaning (see docs/cli.md, "Exit codes"); anything unexpected is exit 3
+with its type and place only, never its text, which could hold personal data. ``--debug`` or
+``WIJKTEAMKIT_DEBUG=1`` also prints the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from typer.core import TyperGroup
+
+from ..plugins import plugin_failure, plugin_of, tracking_interrupts
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_LOAD,
+    CliError,
+    report_error,
+    run,
+)
+
+DEBUG_ENV = "WIJKTEAMKIT_DEBUG"
+"""Set (to anything but empty or ``0``) to print the traceback of an unexpected error."""
+
+_CORE = Path(__file__).resolve().parent.parent
+
+
+class _Escaped(Exception):
+    """A ``SystemExit`` or ``KeyboardInterrupt`` raised by code a command ran, not by the user."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+
+
+class GuardedGroup(TyperGroup):
+    """The root command group: runs every command behind :func:`exit_code_of`."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a plugin's ``SystemExit`` or ``KeyboardInterrupt`` cannot end it."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            if plugin_failure(exc):
+                raise _Escaped(exc) from exc
+            raise CliError("interrupted", EXIT_INTERRUPTED, "interrupted") from None
+        except SystemExit as exc:
+            raise _Escaped(exc) from exc
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Parse and run one invocation; exit (or, not standalone, return) its exit code."""
+        argv = list(sys.argv[1:] if args is None else args)
+        run.json_errors = wants_json(argv)
+        run.debug = os.environ.get(DEBUG_ENV, "") not in ("", "0")
+        with tracking_interrupts():
+            try:
+                result = super().main(
+                    args=argv,
+                    prog_name=prog_name,
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
+                code = result if isinstance(result, int) else 0
+            except BaseException as exc:  # noqa: BLE001 - the one place every failure ends up
+                code = exit_code_of(exc)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether the invocation asks for ``--format json`` (so errors go to stdout as JSON too)."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--format=json" or (
+            arg == "--format" and argv[index + 1 : index + 2] == ["json"]
+        ):
+            return True
+    return False
+
+
+def exit_code_of(exc: BaseException) -> int:
+    """Report ``exc`` in one line and return the exit code it stands for."""
+    import typer
+    from typer._click import exceptions as click
+
+    if isinstance(exc, CliError):
+        report_error(exc.message, exc.exit_code, exc.code)
+        return exc.exit_code
+    if isinstance(exc, click.NoArgsIsHelpError):
+        sys.stdout.write(exc.ctx.get_help() + "\n")
+        report_error("name a command; see the list above", EXIT_LOAD, "usage")
+        return EXIT_LOAD
+    if isinstance(exc, click.UsageError):
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        report_error(exc.format_message().rstrip(".") + hint, EXIT_LOAD, "usage")
+        return EXIT_LOAD
+    if isinstance(exc, click.ClickException):
+        report_error(exc.format_message(), EXIT_LOAD, "usage")
+        return EXIT_LOAD
+    if isinstance(exc, (typer.Abort, KeyboardInterrupt)):
+        report_error("interrupted", EXIT_INTERRUPTED, "interrupted")
+        return EXIT_INTERRUPTED
+    if isinstance(exc, SystemExit):  # typer's own exit on a closed pipe
+        return exc.code if isinstance(exc.code, int) else EXIT_FINDINGS
+    known = _known(exc)
+    if known is not None:
+        message, code, kind = known
+        report_error(message, code, kind)
+        return code
+    return _unexpected(exc.cause if isinstance(exc, _Escaped) else exc)
+
+
+def _known(exc: BaseException) -> tuple[str, int, str] | None:
+    """Message, exit code and kind of an error the library raises on purpose."""
+    database = sys.modules.get("wijkteamkit.store.database")
+    if database is not None and isinstance(exc, database.DatabaseError):
+        return str(exc), EXIT_LOAD, "database"
+    loading = sys.modules.get("wijkteamkit.loading")
+    if loading is not None and isinstance(exc, loading.UnknownMunicipality):
+        return str(exc), EXIT_LOAD, "unknown-municipality"
+    if loading is not None and isinstance(exc, loading.MunicipalityLoadError):
+        return "could not load the setup: " + str(exc), EXIT_LOAD, "load"
+    errors = sys.modules.get("wijkteamkit.engine.errors")
+    if errors is not None and isinstance(exc, errors.CaseworkError):
+        return str(exc), EXIT_FINDINGS, "casework"
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
+        return _validation_message(exc), EXIT_LOAD, "invalid-input"
+    sqlalchemy = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy is not None and isinstance(exc, sqlalchemy.SQLAlchemyError):
+        return (
+            f"the database refused the operation ({type(exc).__name__}); check that the "
+            "URL names a wijkteamkit database and run 'wijkteamkit db upgrade'",
+            EXIT_LOAD,
+            "database",
+        )
+    if isinstance(exc, OSError) and _plugin_frame(exc) is None:
+        where = f" {exc.filename}" if exc.filename else ""
+        return (
+            f"cannot use{where}: {exc.strerror or type(exc).__name__}; check the path",
+            EXIT_LOAD,
+            "os",
+        )
+    return None
+
+
+def _validation_message(exc: Any) -> str:
+    """Where the input is invalid and why, without the input itself (it may be personal)."""
+    problems = [
+        f"{'.'.join(str(p) for p in error['loc']) or '(value)'}: {error['msg']}"
+        for error in exc.errors(include_input=False, include_url=False)[:3]
+    ]
+    more = exc.error_count() - len(problems)
+    return (
+        f"invalid {exc.title}: "
+        + "; ".join(problems)
+        + (f" (and {more} more)" if more > 0 else "")
+        + "; correct the input and try again"
+    )
+
+
+def _unexpected(exc: BaseException) -> int:
+    """A plugin's failure (exit 2, naming the plugin) or a bug (exit 3); type and place only."""
+    if run.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    frame = _plugin_frame(exc)
+    if frame is not None:
+        label, filename, line = frame
+        report_error(
+            f"plugin {label} failed: {type(exc).__name__} (at {filename}:{line}); "
+            "fix the plugin or leave it out",
+            EXIT_LOAD,
+            "plugin",
+        )
+        return EXIT_LOAD
+    frames = traceback.extract_tb(exc.__traceback__)
+    core = [f for f in frames if f.filename.startswith(str(_CORE))]
+    place = f" at {Path(core[-1].filename).name}:{core[-1].lineno}" if core else ""
+    hint = "" if run.debug else f"; run again with --debug (or {DEBUG_ENV}=1) for the traceback"
+    report_error(
+        f"internal error: {type(exc).__name__}{place}; this is a bug in wijkteamkit, please "
+        f"report it{hint}",
+        EXIT_INTERNAL,
+        "internal",
+    )
+    return EXIT_INTERNAL
+
+
+def _plugin_frame(exc: BaseException) -> tuple[str, str, int | None] | None:
+    """The innermost frame of ``exc``'s traceback that runs a plugin's code."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        label = plugin_of(frame.filename)
+        if label is not None:
+            return label, frame.filename, frame.lineno
+    return None
