@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_LOAD, fail
+from .common import EXIT_LOAD, database_option, fail
 
 db_app = typer.Typer(
     help="The case database (WIJKTEAMKIT_DATABASE_URL; default sqlite:///wijkteamkit.db).",
@@ -19,6 +19,7 @@ DatabaseOption = Annotated[
         "--database",
         help="SQLAlchemy URL; default: WIJKTEAMKIT_DATABASE_URL, else sqlite:///wijkteamkit.db.",
         show_default=False,
+        callback=database_option,
     ),
 ]
 
