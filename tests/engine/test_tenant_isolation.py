@@ -1,0 +1,449 @@
+"""Tenant isolation in the database: PostgreSQL row-level security, tested as the engine's role.
+
+The deployment is built from the SQL in docs/database.md (an owner that migrates, an engine role
+that is NOSUPERUSER NOBYPASSRLS and not the owner); two municipalities share one database.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from case_helpers import HOUSEHOLD, T0, Clock, actor, assessment, consent
+from conftest import _postgres_admin_url
+from sample_town import ON, SRC, SampleTown
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, SQLModel, select
+
+from wijkteamkit import Municipality, Signal
+from wijkteamkit.domain.case import PlanIn
+from wijkteamkit.engine.casework import CaseSession, Casework
+from wijkteamkit.engine.errors import NotFound
+from wijkteamkit.store import audit, tenancy
+from wijkteamkit.store.database import DatabaseError, connect, open_database, upgrade
+from wijkteamkit.store.tables import AuditHeadRow, HouseholdRow
+from wijkteamkit.testing import PluginHarness
+
+DOC = Path(__file__).parents[2] / "docs" / "database.md"
+OTHER = "GM0002"
+SIGNAL = Signal(reporter="gp", received_at=T0, summary="zorgen over schulden")
+PLAN = PlanIn(
+    goals=[{"domain": "financien", "goal": "Schulden op orde"}],
+    actions=[
+        {
+            "description": "Budgetcursus in de wijk",
+            "domain": "financien",
+            "actor": "self",
+            "rung": "algemene_voorziening",
+            "provision": "schoonmaak",
+        }
+    ],
+)
+
+TENANT_TABLES = sorted(
+    name for name, table in SQLModel.metadata.tables.items() if "municipality" in table.columns
+)
+
+
+def _doc_sql(marker: str) -> list[str]:
+    """The statements of the ``sql`` block after ``<!-- test: marker -->`` in docs/database.md."""
+    match = re.search(rf"<!-- test: {marker} -->\n```sql\n(.*?)```", DOC.read_text(), re.S)
+    assert match, f"docs/database.md has no {marker} block"
+    return [s.strip() for s in match.group(1).split(";") if s.strip()]
+
+
+def _run_as(dsn: str, statements: list[str], names: dict[str, str]) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for statement in statements:
+            for documented, actual in names.items():
+                statement = statement.replace(documented, actual)
+            conn.execute(statement)
+
+
+@dataclass
+class Deployment:
+    """A database set up as docs/database.md says, migrated by the owner."""
+
+    owner_url: str
+    engine_url: str
+    engine_role: str
+
+
+def _url(admin: Any, user: str, database: str) -> str:
+    rendered: str = admin.set(username=user, password=None, database=database).render_as_string(
+        hide_password=False
+    )
+    return rendered
+
+
+@pytest.fixture
+def deployment() -> Iterator[Deployment]:
+    import psycopg
+
+    admin = make_url(_postgres_admin_url())
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    suffix = uuid.uuid4().hex[:10]
+    names = {
+        "wijkteamkit_owner": f"wtk_owner_{suffix}",
+        "wijkteamkit_engine": f"wtk_engine_{suffix}",
+        "DATABASE wijkteamkit": f"DATABASE wtk_rls_{suffix}",
+    }
+    try:
+        psycopg.connect(dsn, connect_timeout=3).close()
+    except psycopg.OperationalError:
+        pytest.skip(f"PostgreSQL not reachable at {_postgres_admin_url()}")
+    database = f"wtk_rls_{suffix}"
+    _run_as(dsn, _doc_sql("sql-superuser"), names)
+    try:
+        owner_dsn = make_url(_url(admin, names["wijkteamkit_owner"], database))
+        _run_as(
+            owner_dsn.set(drivername="postgresql").render_as_string(hide_password=False),
+            _doc_sql("sql-database"),
+            names,
+        )
+        owner_url = _url(admin, names["wijkteamkit_owner"], database)
+        owner = open_database(owner_url)
+        owner.dispose()
+        yield Deployment(
+            owner_url,
+            _url(admin, names["wijkteamkit_engine"], database),
+            names["wijkteamkit_engine"],
+        )
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            for role in (names["wijkteamkit_engine"], names["wijkteamkit_owner"]):
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def _town(code: str) -> Any:
+    harness = PluginHarness()
+    if code == "GM0001":
+        harness.register(SampleTown())
+    else:
+        harness.register(
+            SampleTown(
+                municipality=Municipality(
+                    code=code, name="Andere Stad", reference_date=ON, source=SRC
+                )
+            )
+        )
+    return harness.load()
+
+
+@pytest.fixture
+def engine(deployment: Deployment) -> Iterator[Engine]:
+    """One engine, connected as the engine role, shared by both municipalities (one pool)."""
+    engine = open_database(deployment.engine_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def towns(engine: Engine) -> tuple[CaseSession, CaseSession]:
+    clock = Clock()
+    here = Casework(engine, _town("GM0001"), clock).as_actor(actor())
+    there = Casework(engine, _town(OTHER), clock).as_actor(actor(municipality=OTHER))
+    return here, there
+
+
+def _case(worker: CaseSession) -> int:
+    """A household with a row in every tenant table: signal, assessment, escalation proposal,
+    consents, a withdrawal, a disclosure, audit entries."""
+    household, signal = worker.receive_signal(SIGNAL, HOUSEHOLD)
+    worker.triage(signal, integral=True)
+    worker.record_assessment(household, assessment())
+    worker.record_consent(consent(household))
+    worker.draft_plan(household, PLAN, case_director="Anna")
+    worker.record_consent(consent(household, recipients={"regieteam"}))
+    with worker._transaction() as db:  # bound: the newest consent is this municipality's
+        latest = db.execute(text("SELECT max(id) FROM consent")).scalar_one()
+    worker.withdraw_consent(latest)
+    worker.disclose(household, "regieteam", "casework", ["financien"])
+    return household
+
+
+def _municipalities(db: Session, table: str) -> set[str]:
+    return {row[0] for row in db.execute(text(f"SELECT municipality FROM {table}"))}
+
+
+# --- the schema -------------------------------------------------------------------------------
+
+
+def test_every_table_with_a_municipality_is_forced_under_row_level_security(
+    deployment: Deployment,
+) -> None:
+    """A table that gains a municipality column but no policy fails here."""
+    owner = connect(deployment.owner_url)
+    with owner.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
+                " array(SELECT polname FROM pg_policy WHERE polrelid = c.oid ORDER BY 1)"
+                " FROM pg_class c WHERE c.relname = ANY(:names) AND c.relkind = 'r'"
+            ),
+            {"names": TENANT_TABLES},
+        ).all()
+    owner.dispose()
+    assert {r[0] for r in rows} == set(TENANT_TABLES)
+    for name, enabled, forced, policies in rows:
+        assert (name, enabled, forced) == (name, True, True)
+        assert policies == ["tenant_isolation", "tenant_maintenance"], name
+
+
+def test_the_engine_role_is_no_superuser_no_bypass_and_not_the_owner(
+    deployment: Deployment, engine: Engine
+) -> None:
+    with engine.connect() as conn:
+        superuser, bypass = conn.execute(
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).one()
+        owners = set(
+            conn.execute(
+                text("SELECT tableowner FROM pg_tables WHERE tablename = ANY(:names)"),
+                {"names": TENANT_TABLES},
+            ).scalars()
+        )
+    assert (superuser, bypass) == (False, False)
+    assert deployment.engine_role not in owners
+    assert len(owners) == 1
+
+
+def test_sqlite_is_untouched_and_binding_is_a_no_op(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path}/cases.db")
+    worker = Casework(engine, _town("GM0001"), Clock()).as_actor(actor())
+    household = _case(worker)
+    with Session(engine) as db:
+        tenancy.bind(db, OTHER)
+        assert tenancy.sees_every_municipality(db)
+        tenancy.require_every_municipality(db, "audit verify")
+        assert db.get(HouseholdRow, household) is not None  # no policies on SQLite
+    with engine.connect() as conn:
+        tenancy.bind_connection(conn, OTHER)
+        assert conn.execute(text("SELECT count(*) FROM household")).scalar_one() == 1
+    engine.dispose()
+
+
+# --- reads, writes and no binding as the engine role ------------------------------------------
+
+
+def test_a_raw_select_in_an_engine_transaction_sees_only_its_own_municipality(
+    towns: tuple[CaseSession, CaseSession],
+) -> None:
+    here, there = towns
+    mine, theirs = _case(here), _case(there)
+    for worker, code, own, foreign in (
+        (here, "GM0001", mine, theirs),
+        (there, OTHER, theirs, mine),
+    ):
+        with worker._transaction() as db:
+            for table in TENANT_TABLES:
+                assert _municipalities(db, table) == {code}, table
+            # a lookup by primary key that forgets the municipality filter
+            assert db.get(HouseholdRow, foreign) is None
+            assert db.get(HouseholdRow, own) is not None
+            heads = db.exec(select(AuditHeadRow)).all()
+            assert [h.municipality for h in heads] == [code]
+
+
+def test_writes_to_another_municipality_are_refused_or_touch_nothing(
+    towns: tuple[CaseSession, CaseSession],
+) -> None:
+    here, there = towns
+    mine, theirs = _case(here), _case(there)
+    insert = text(
+        "INSERT INTO household (municipality, postcode, case_state, created_at)"
+        " VALUES (:code, '1234AB', 'signal', now())"
+    )
+    with pytest.raises(DBAPIError, match="row-level security"), here._transaction() as db:
+        db.execute(insert, {"code": OTHER})
+    with pytest.raises(DBAPIError, match="row-level security"), here._transaction() as db:
+        db.execute(
+            text("UPDATE household SET municipality = :code WHERE id = :id"),
+            {"code": OTHER, "id": mine},
+        )
+    with here._transaction() as db:
+        for statement in (
+            "UPDATE household SET postcode = '9999ZZ' WHERE id = :id",
+            "DELETE FROM person WHERE household_id = :id",
+            "DELETE FROM household WHERE id = :id",
+        ):
+            assert db.execute(text(statement), {"id": theirs}).rowcount == 0  # type: ignore[attr-defined]
+    with there._transaction() as db:
+        row = db.get(HouseholdRow, theirs)
+        assert row is not None and row.postcode != "9999ZZ"
+        assert _municipalities(db, "person") == {OTHER}
+
+
+def test_without_a_binding_nothing_is_visible_and_nothing_can_be_written(
+    towns: tuple[CaseSession, CaseSession], engine: Engine
+) -> None:
+    here, there = towns
+    _case(here), _case(there)
+    with Session(engine) as db:  # never bound
+        for table in TENANT_TABLES:
+            assert _municipalities(db, table) == set(), table
+    with engine.connect() as conn:
+        # bound once and ended: PostgreSQL then reports the setting as '' rather than NULL
+        with conn.begin():
+            tenancy.bind_connection(conn, "GM0001")
+            assert conn.execute(text("SELECT count(*) FROM household")).scalar_one() == 1
+        with conn.begin():
+            setting = conn.execute(
+                text("SELECT current_setting('wijkteamkit.municipality', true)")
+            ).scalar_one()
+            assert setting == ""
+            assert conn.execute(text("SELECT count(*) FROM household")).scalar_one() == 0
+        for code in ("", "GM0001"):
+            with pytest.raises(DBAPIError, match="row-level security"), conn.begin():
+                conn.execute(
+                    text(
+                        "INSERT INTO household (municipality, postcode, case_state, created_at)"
+                        " VALUES (:code, '1234AB', 'signal', now())"
+                    ),
+                    {"code": code},
+                )
+
+
+def test_the_binding_holds_after_a_commit_inside_an_operation(
+    towns: tuple[CaseSession, CaseSession],
+) -> None:
+    """An operation that commits part-way (an audited refusal) is still bound afterwards."""
+    here, there = towns
+    mine, _ = _case(here), _case(there)
+    with here._transaction() as db:
+        db.commit()
+        assert _municipalities(db, "household") == {"GM0001"}
+        db.rollback()
+        assert db.get(HouseholdRow, mine) is not None
+
+
+def test_the_engine_role_cannot_lift_the_policies_or_truncate(
+    towns: tuple[CaseSession, CaseSession], engine: Engine
+) -> None:
+    _case(towns[0])
+    for statement in (
+        "ALTER TABLE household DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE household NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY tenant_isolation ON household",
+        "TRUNCATE audit_entry",
+        "SET row_security = off; SELECT count(*) FROM household",
+    ):
+        with engine.connect() as conn, pytest.raises(DBAPIError), conn.begin():
+            conn.execute(text(statement))
+
+
+# --- two municipalities through the engine -----------------------------------------------------
+
+
+def test_two_municipalities_in_one_database_stay_apart(
+    towns: tuple[CaseSession, CaseSession],
+) -> None:
+    here, there = towns
+    mine = [_case(here) for _ in range(2)]
+    theirs = [_case(there) for _ in range(3)]
+    for household in theirs:
+        with pytest.raises(NotFound):
+            here.read_case(household)
+    for household in mine:
+        with pytest.raises(NotFound):
+            there.read_case(household)
+        assert here.read_case(household) is not None
+    with here._transaction() as db:
+        assert {h.id for h in db.exec(select(HouseholdRow)).all()} == set(mine)
+        assert audit.verify(db, "GM0001") == []
+        assert audit.count(db) == audit.count(db, "GM0001") > 0
+    with there._transaction() as db:
+        assert {h.id for h in db.exec(select(HouseholdRow)).all()} == set(theirs)
+        assert audit.count(db) == audit.count(db, OTHER) > 0
+
+
+# --- maintenance ---------------------------------------------------------------------------------
+
+
+def test_the_owner_sees_every_municipality_and_the_engine_role_is_refused_maintenance(
+    deployment: Deployment, towns: tuple[CaseSession, CaseSession], engine: Engine
+) -> None:
+    here, there = towns
+    _case(here), _case(there)
+    owner = connect(deployment.owner_url)
+    with Session(owner) as db:
+        assert tenancy.sees_every_municipality(db)
+        tenancy.require_every_municipality(db, "audit verify")
+        assert _municipalities(db, "household") == {"GM0001", OTHER}
+        assert audit.verify(db) == []
+        assert {h.municipality for h in db.exec(select(AuditHeadRow)).all()} == {"GM0001", OTHER}
+    upgrade(owner)  # the owner can migrate again (a no-op at head)
+    owner.dispose()
+    with Session(engine) as db:
+        assert not tenancy.sees_every_municipality(db)
+        with pytest.raises(DatabaseError, match=r"^audit verify needs every municipality") as info:
+            tenancy.require_every_municipality(db, "audit verify")
+        assert "\n" not in str(info.value)
+        tenancy.bind(db, OTHER)
+        assert not tenancy.sees_every_municipality(db)  # bound to one is still not every one
+        assert _municipalities(db, "audit_head") == {OTHER}
+
+
+def test_a_maintenance_role_is_recognised_through_membership_or_bypass(
+    deployment: Deployment,
+) -> None:
+    """A role that inherits the owner's policy, or has BYPASSRLS, counts as maintenance."""
+    import psycopg
+
+    admin = make_url(_postgres_admin_url())
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    database = make_url(deployment.owner_url).database
+    owner_role = make_url(deployment.owner_url).username
+    suffix = uuid.uuid4().hex[:10]
+    member, bypass = f"wtk_member_{suffix}", f"wtk_bypass_{suffix}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{member}" LOGIN IN ROLE "{owner_role}"')
+        conn.execute(f'CREATE ROLE "{bypass}" LOGIN BYPASSRLS')
+        conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{bypass}"')
+    try:
+        for role in (member, bypass):
+            engine = create_engine(_url(admin, role, str(database)))
+            with Session(engine) as db:
+                assert tenancy.sees_every_municipality(db), role
+            engine.dispose()
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for role in (member, bypass):
+                conn.execute(f'DROP OWNED BY "{role}"')
+                conn.execute(f'DROP ROLE "{role}"')
+
+
+def test_downgrade_lifts_and_upgrade_restores_the_policies(deployment: Deployment) -> None:
+    from alembic import command
+
+    from wijkteamkit.store.database import alembic_config
+
+    owner = connect(deployment.owner_url)
+    config = alembic_config()
+    with owner.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    with owner.connect() as conn:
+        forced = conn.execute(
+            text("SELECT bool_or(relrowsecurity) FROM pg_class WHERE relname = ANY(:n)"),
+            {"n": TENANT_TABLES},
+        ).scalar_one()
+        assert forced is False
+    upgrade(owner)
+    with owner.connect() as conn:
+        forced = conn.execute(
+            text("SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname = ANY(:n)"),
+            {"n": TENANT_TABLES},
+        ).scalar_one()
+        assert forced is True
+    owner.dispose()
