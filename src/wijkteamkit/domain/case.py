@@ -24,6 +24,7 @@ from .common import (
     EARLIEST,
     MAX_ENTRIES,
     ActorId,
+    CaseInput,
     CbsCode,
     Instant,
     Key,
@@ -94,7 +95,7 @@ BirthDate = Annotated[date, AfterValidator(_plausible_birth_date)]
 """A birth date on or after 1900-01-01, not in the future."""
 
 
-class PersonIn(Model):
+class PersonIn(CaseInput):
     """A household member. The BSN is optional and checked with python-stdnum (elfproef)."""
 
     role: MemberRole
@@ -116,7 +117,7 @@ class PersonIn(Model):
             raise ValueError(f"not a valid BSN ({exc})") from None
 
 
-class HouseholdIn(Model):
+class HouseholdIn(CaseInput):
     """A household: its address postcode and members."""
 
     postcode: Postcode
@@ -143,7 +144,7 @@ class HouseholdIn(Model):
         return frozenset(m.bsn for m in self.members if m.bsn is not None)
 
 
-class AssessmentIn(Model):
+class AssessmentIn(CaseInput):
     """A kitchen-table conversation: ZRM scores per life domain, network, carers, notes."""
 
     scores: dict[Key, Score] = Field(max_length=MAX_ENTRIES)
@@ -177,7 +178,7 @@ class Rung(StrEnum):
     MAATWERKVOORZIENING = "maatwerkvoorziening"
 
 
-class PlanAction(Model):
+class PlanAction(CaseInput):
     """One action in a plan: what, by whom, on which rung, for which life domain."""
 
     description: Text
@@ -187,14 +188,14 @@ class PlanAction(Model):
     provision: Key | None = None
 
 
-class PlanGoal(Model):
+class PlanGoal(CaseInput):
     """A goal for one life domain."""
 
     domain: Key
     goal: Text
 
 
-class PlanIn(Model):
+class PlanIn(CaseInput):
     """A plan's content. A plan using a maatwerkvoorziening says why lower rungs do not suffice."""
 
     goals: tuple[PlanGoal, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
@@ -207,7 +208,7 @@ class PlanIn(Model):
         return any(a.rung is Rung.MAATWERKVOORZIENING for a in self.actions)
 
 
-class ConsentIn(Model):
+class ConsentIn(CaseInput):
     """Consent given by a resident: for what purpose, to whom, over which life domains, how long."""
 
     subject: StrictInt

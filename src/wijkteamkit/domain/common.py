@@ -112,6 +112,15 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+class CaseInput(Model):
+    """Base of case data given to the engine: an error names the field, never repeats the value
+    (a name, a BSN or a note must not end up in a message or a log)."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True
+    )
+
+
 class Source(Model):
     """Where an item comes from: a document and section, or a URL.
 

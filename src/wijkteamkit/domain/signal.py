@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_serializer
 
-from .common import MAX_ENTRIES, Instant, Key, Model, Postcode, Text
+from .common import MAX_ENTRIES, CaseInput, Instant, Key, Postcode, Text
 
 
 class Reporter(StrEnum):
@@ -23,7 +23,7 @@ class Reporter(StrEnum):
     OTHER = "other"
 
 
-class Signal(Model):
+class Signal(CaseInput):
     """A concern about a household: who reported it, where the household lives, what it flags."""
 
     reporter: Reporter

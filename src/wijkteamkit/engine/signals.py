@@ -176,7 +176,7 @@ class SignalOps(SessionBase):
         if db.get_bind().dialect.name == "postgresql":
             namespace = BSN_LOCK_NAMESPACE + int(municipality[2:])
             for bsn in sorted(bsns):
-                db.execute(_LOCK, {"namespace": namespace, "bsn": int(bsn)})
+                db.connection().execute(_LOCK, {"namespace": namespace, "bsn": int(bsn)})
         query = (
             select(PersonRow.household_id)
             .join(HouseholdRow, col(HouseholdRow.id) == PersonRow.household_id)
