@@ -131,6 +131,6 @@ def test_two_writers_at_once_second_gets_a_conflict(
     assert sorted(outcomes.values()) == ["conflict", "ok"]
     winner = "Bram" if outcomes["Anna"] == "ok" else "Cees"
     monkeypatch.undo()
-    assert worker.read_case(household)["plans"][0]["case_director"] == winner
+    assert worker.read_case(household).plans[0].case_director == winner
     with Session(casework.engine) as db:
         assert audit.verify(db) == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -22,153 +21,196 @@ from ..store.tables import (
     SignalRow,
     WithdrawalRow,
 )
+from .casefile import build_case_file
 from .errors import (
-    AccessDenied,
     ConsentRequired,
     RuleViolation,
 )
 from .process import (
     CaseState,
 )
-from .session import CASEWORK, SessionBase
+from .redaction import redact
+from .session import CASEWORK, TEAM_ROLES, SessionBase
+from .views import (
+    AuditEntryView,
+    CaseFile,
+    DisclosureView,
+    SubjectExport,
+    WithdrawalView,
+)
+
+ACCESS_REQUESTED = "subject.access_requested"
+"""The audit action that records a resident's request for their data (AVG art. 15)."""
+
+SUBJECT_EXPORTED = "subject.exported"
 
 
 class AccessOps(SessionBase):
     """Reading a case as far as the actor may, the resident's right of access, erasure."""
 
-    def read_case(self, household_id: int, purpose: str = CASEWORK) -> dict[str, Any]:
+    def read_case(self, household_id: int, purpose: str = CASEWORK) -> CaseFile:
         """The case file, as far as the actor may see it.
 
-        The resident and the plan's case director see all of it; anyone else only what the
-        consent decision grants (by life domain), and a refusal is audited and raised.
+        The resident and the plan's case director (by id, working in the household's team) see
+        all of it. A member of another team sees only what the consent decision grants to their
+        team, by life domain: every part of the file that reveals a domain not granted is left
+        out (see :mod:`wijkteamkit.engine.redaction`). A refusal is audited and raised.
         """
         with self._transaction() as db:
             household = self._household(db, household_id)
-            plan = self._active_plan(db, household_id)
-            if self.actor.role is Role.RESIDENT or (
-                plan is not None and plan.case_director == self.actor.id
-            ):
+            if self._reads_everything(db, household):
                 self._audit(
                     db, "case.read", household_id, outcome="permit", reason="owner_or_director"
                 )
-                return self._case_file(db, household, None)
-            if self.actor.role is Role.AUDITOR:
-                raise AccessDenied("an auditor reads the audit log, not case files", rule="role")
-            recipient = self.actor.team or self.actor.organisation
+                return build_case_file(db, self.setup, household)
+            if self.actor.role not in TEAM_ROLES or self.actor.team is None:
+                self._refuse(
+                    db,
+                    household_id,
+                    "role",
+                    f"a {self.actor.role.value} does not read case files; "
+                    "an auditor reads the audit log",
+                )
+            recipient = self.actor.team
             scope = frozenset(d.key for d in self.setup.life_domains)
             decision = self._decide(db, household_id, recipient, purpose, scope, None)
             if not decision.permitted:
                 self._commit(db)
                 raise ConsentRequired(
-                    f"{self.actor.id} ({recipient}) may not read household {household_id}: "
-                    f"{decision.reason.value}"
+                    f"team {recipient!r} may not read household {household_id}: "
+                    f"{decision.reason.value}; the resident's consent for recipient "
+                    f"{recipient!r} and purpose {purpose!r} is needed"
                 )
-            return self._case_file(db, household, decision.granted)
+            full = build_case_file(db, self.setup, household)
+            return redact(full, decision.granted, scope).model_copy(
+                update={"granted": decision.granted}
+            )
 
-    def _case_file(
-        self, db: Session, household: HouseholdRow, granted: frozenset[str] | None
-    ) -> dict[str, Any]:
-        def allowed(domain: str) -> bool:
-            return granted is None or domain in granted
+    def _reads_everything(self, db: Session, household: HouseholdRow) -> bool:
+        if self.actor.role is Role.RESIDENT:
+            return True  # _household() already checked it is their own
+        plan = self._active_plan(db, household.id or 0)
+        return (
+            plan is not None
+            and plan.case_director == self.actor.id
+            and self.actor.role in TEAM_ROLES
+            and self.actor.team == household.team
+        )
 
-        hid = household.id
-        assessments = db.exec(
-            select(AssessmentRow)
-            .where(AssessmentRow.household_id == hid)
-            .order_by(col(AssessmentRow.held_at))
-        ).all()
-        plans = db.exec(
-            select(PlanRow).where(PlanRow.household_id == hid).order_by(col(PlanRow.id))
-        ).all()
-        file: dict[str, Any] = {
-            "household": household.model_dump(mode="json"),
-            "assessments": [
-                {
-                    **a.model_dump(mode="json", exclude={"scores", "notes"}),
-                    "scores": {d: s for d, s in a.scores.items() if allowed(d)},
-                    "notes": {d: n for d, n in a.notes.items() if allowed(d)},
-                }
-                for a in assessments
-            ],
-            "plans": [
-                {
-                    **p.model_dump(mode="json", exclude={"content"}),
-                    "content": {
-                        "goals": [g for g in p.content.get("goals", []) if allowed(g["domain"])],
-                        "actions": [
-                            a for a in p.content.get("actions", []) if allowed(a["domain"])
-                        ],
-                        "ladder_justification": p.content.get("ladder_justification"),
-                    },
-                }
-                for p in plans
-            ],
-            "granted": None if granted is None else sorted(granted),
-        }
-        if granted is None:
-            file["members"] = [
-                p.model_dump(mode="json")
-                for p in db.exec(select(PersonRow).where(PersonRow.household_id == hid)).all()
-            ]
-            file["signals"] = [
-                s.model_dump(mode="json")
-                for s in db.exec(select(SignalRow).where(SignalRow.household_id == hid)).all()
-            ]
-            file["escalations"] = [
-                e.model_dump(mode="json")
-                for e in db.exec(
-                    select(EscalationRow).where(EscalationRow.household_id == hid)
-                ).all()
-            ]
-            file["consents"] = [
-                c.model_dump(mode="json")
-                for c in db.exec(select(ConsentRow).where(ConsentRow.household_id == hid)).all()
-            ]
-        return file
+    def record_access_request(self, household_id: int, channel: str) -> int:
+        """Record that the resident asked for their data; returns the request's number.
 
-    def export_subject(self, household_id: int) -> dict[str, Any]:
-        """Everything about a household, with the audit entries about it (right of access)."""
+        A member of the household's team records it (the resident asked at the counter, by
+        letter, ...); :meth:`export_subject` then serves it once.
+        """
+        if not channel.strip():
+            raise RuleViolation("say how the request came in (channel)", rule="access-request")
         with self._transaction() as db:
             household = self._household(db, household_id)
-            plan = self._active_plan(db, household_id)
-            if not (
-                self.actor.role is Role.RESIDENT
-                or (plan is not None and plan.case_director == self.actor.id)
-                or (self.actor.role is Role.TEAM_LEADER and household.team == self.actor.team)
-            ):
-                raise AccessDenied(
-                    "only the resident, the case director or the team leader export a case",
-                    rule="access",
-                )
-            document = self._case_file(db, household, None)
-            document["disclosures"] = [
-                d.model_dump(mode="json")
-                for d in db.exec(
-                    select(DisclosureRow).where(DisclosureRow.household_id == household_id)
-                ).all()
-            ]
-            document["withdrawals"] = [
-                w.model_dump(mode="json")
-                for w in db.exec(
-                    select(WithdrawalRow)
-                    .join(ConsentRow)
-                    .where(ConsentRow.household_id == household_id)
-                ).all()
-            ]
-            self._audit(db, "subject.exported", household_id)
+            self._require_team(db, household)
+            entry = self._audit(
+                db, ACCESS_REQUESTED, household_id, detail={"channel": channel.strip()[:40]}
+            )
+            return entry.seq
+
+    def export_subject(self, household_id: int, request: int | None = None) -> SubjectExport:
+        """Everything about a household, with the audit entries about it (right of access).
+
+        For the resident themselves, or for a member of the household's team serving the
+        resident's recorded request (``request``, from :meth:`record_access_request`), once.
+        Nobody else: not the team leader on their own initiative, not another team.
+        """
+        with self._transaction() as db:
+            household = self._household(db, household_id)
+            if self.actor.role is not Role.RESIDENT:
+                self._require_team(db, household)
+                self._require_open_request(db, household_id, request)
+            document = build_case_file(db, self.setup, household)
+            self._audit(
+                db,
+                SUBJECT_EXPORTED,
+                household_id,
+                detail={} if request is None else {"request": request},
+            )
             db.flush()
-            document["audit"] = [
-                e.model_dump(mode="json")
-                for e in db.exec(
-                    select(AuditEntryRow)
-                    .where(
-                        AuditEntryRow.subject == household_id,
-                        AuditEntryRow.municipality == self.actor.municipality,
+            return SubjectExport(
+                case_file=document,
+                disclosures=tuple(
+                    DisclosureView(
+                        id=d.id or 0,
+                        requester=d.requester,
+                        recipient=d.recipient,
+                        purpose=d.purpose,
+                        scope=tuple(d.scope),
+                        legal_basis=d.legal_basis,
+                        outcome=d.outcome,
+                        reason=d.reason,
+                        basis=d.basis,
+                        granted=tuple(d.granted),
+                        at=d.at,
                     )
-                    .order_by(col(AuditEntryRow.seq))
-                ).all()
-            ]
-            return document
+                    for d in db.exec(
+                        select(DisclosureRow)
+                        .where(
+                            DisclosureRow.household_id == household_id,
+                            DisclosureRow.municipality == self.actor.municipality,
+                        )
+                        .order_by(col(DisclosureRow.id))
+                    ).all()
+                ),
+                withdrawals=tuple(
+                    WithdrawalView(consent_id=w.consent_id, at=w.at, recorded_by=w.recorded_by)
+                    for w in db.exec(
+                        select(WithdrawalRow)
+                        .join(ConsentRow)
+                        .where(
+                            ConsentRow.household_id == household_id,
+                            ConsentRow.municipality == self.actor.municipality,
+                        )
+                        .order_by(col(WithdrawalRow.id))
+                    ).all()
+                ),
+                audit=tuple(
+                    AuditEntryView(
+                        seq=e.seq,
+                        at=e.at,
+                        actor=e.actor,
+                        actor_role=e.actor_role,
+                        action=e.action,
+                        detail=e.detail,
+                        outcome=e.outcome,
+                        reason=e.reason,
+                    )
+                    for e in db.exec(
+                        select(AuditEntryRow)
+                        .where(
+                            AuditEntryRow.subject == household_id,
+                            AuditEntryRow.municipality == self.actor.municipality,
+                        )
+                        .order_by(col(AuditEntryRow.seq))
+                    ).all()
+                ),
+            )
+
+    def _require_open_request(self, db: Session, household_id: int, request: int | None) -> None:
+        """A recorded, not yet served access request of this household, or an audited refusal."""
+        entries = db.exec(
+            select(AuditEntryRow).where(
+                AuditEntryRow.municipality == self.actor.municipality,
+                AuditEntryRow.subject == household_id,
+                col(AuditEntryRow.action).in_([ACCESS_REQUESTED, SUBJECT_EXPORTED]),
+            )
+        ).all()
+        requested = {e.seq for e in entries if e.action == ACCESS_REQUESTED}
+        served = {e.detail.get("request") for e in entries if e.action == SUBJECT_EXPORTED}
+        if request is None or request not in requested or request in served:
+            self._refuse(
+                db,
+                household_id,
+                "access-request",
+                "the export goes to the resident, or to their team on the resident's recorded "
+                "request: record it with record_access_request() and pass its number",
+            )
 
     def erase_household(self, household_id: int) -> None:
         """Erase a closed household once the retention term has passed, leaving an audit entry."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,15 +27,15 @@ from ..domain.events import (
     DisclosureDecided,
     Event,
 )
-from ..store import audit, tenancy
+from ..store import audit
 from ..store.tables import (
+    AuditEntryRow,
     ConsentRow,
     DisclosureRow,
     HouseholdRow,
     PlanRow,
     WithdrawalRow,
 )
-from . import ids
 from .consent import Consent, Decision, DisclosureRequest, Withdrawal, decide
 from .errors import (
     AccessDenied,
@@ -92,7 +92,6 @@ class SessionBase:
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
         with Session(self.casework.engine, expire_on_commit=False) as db:
-            tenancy.bind(db, self.actor.municipality)
             self._in_transaction = True
             try:
                 yield db
@@ -121,12 +120,10 @@ class SessionBase:
     def _now(self) -> datetime:
         return self.casework.clock()
 
-    def _audit(self, db: Session, action: str, subject: int | None, **fields: Any) -> None:
-        audit.append(db, self.actor, action, self._now(), subject, **fields)
+    def _audit(self, db: Session, action: str, subject: int | None, **fields: Any) -> AuditEntryRow:
+        return audit.append(db, self.actor, action, self._now(), subject, **fields)
 
     def _get(self, db: Session, table: type[Row], key: int, what: str) -> Row:
-        if not ids.in_range(db, table, key):
-            raise NotFound(f"no {what} {key!r:.40} in {self.setup.municipality.name}")
         row = db.get(table, key)
         if row is None or getattr(row, "municipality", None) != self.actor.municipality:
             raise NotFound(f"no {what} {key} in {self.setup.municipality.name}")
@@ -141,13 +138,17 @@ class SessionBase:
     def _require_team(
         self, db: Session, household: HouseholdRow, roles: Sequence[Role] = TEAM_ROLES
     ) -> None:
-        """The actor works in the household's team (or, for a transferred lead, may not act)."""
+        """The actor works in the household's team in one of ``roles``; a refusal is audited."""
         if self.actor.role not in roles:
-            raise AccessDenied(f"a {self.actor.role.value} may not do this", rule="role")
+            self._refuse(db, household.id, "role", f"a {self.actor.role.value} may not do this")
         if household.team != self.actor.team:
-            self._audit(db, "access.refused", household.id, outcome="deny", reason="other_team")
-            self._commit(db)
-            raise AccessDenied(f"household {household.id} belongs to another team", rule="team")
+            self._refuse(db, household.id, "team", f"household {household.id} is another team's")
+
+    def _refuse(self, db: Session, subject: int | None, rule: str, message: str) -> NoReturn:
+        """Audit a refused access, keep that entry, and raise :class:`AccessDenied`."""
+        self._audit(db, "access.refused", subject, outcome="deny", reason=rule)
+        self._commit(db)
+        raise AccessDenied(message, rule=rule)
 
     def _move(self, household: HouseholdRow, target: CaseState) -> None:
         CASE.check(household.case_state, target, f"case of household {household.id}")
