@@ -27,7 +27,7 @@ from ..domain.events import (
     DisclosureDecided,
     Event,
 )
-from ..store import audit
+from ..store import audit, tenancy
 from ..store.tables import (
     AuditEntryRow,
     ConsentRow,
@@ -92,6 +92,7 @@ class SessionBase:
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
         with Session(self.casework.engine, expire_on_commit=False) as db:
+            tenancy.bind(db, self.actor.municipality)
             self._in_transaction = True
             try:
                 yield db
