@@ -2,8 +2,11 @@
 
 Each municipality has its own chain: every entry carries the SHA-256 of its own content and of
 the previous entry's hash, so editing, removing or reordering any entry breaks the chain from
-there on. Database triggers refuse UPDATE and DELETE on the table; :func:`verify` recomputes the
-chain and reports the first entry that does not match.
+there on. Timestamps are hashed in UTC, so the clock's time zone never matters. Database
+triggers (migrations 0001 and 0002) refuse every rewrite of the log and of the records it binds;
+:func:`verify` recomputes the chain, checks that every consent, withdrawal and disclosure row is
+exactly the one its audit entry recorded (see :mod:`wijkteamkit.store.records`), and reports
+what does not match. What this does and does not prove: docs/security.md.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -20,16 +23,24 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
 
 from ..domain.case import Actor
+from .records import check_records
 from .tables import AuditEntryRow, AuditHeadRow
 
 GENESIS = "0" * 64
+
+
+def utc(at: datetime) -> datetime:
+    """``at`` in UTC; a naive datetime is refused (its time zone would be a guess)."""
+    if at.utcoffset() is None:
+        raise ValueError("an audit timestamp must carry a time zone (e.g. datetime.now(UTC))")
+    return at.astimezone(UTC)
 
 
 def _digest(entry: AuditEntryRow) -> str:
     content = {
         "seq": entry.seq,
         "municipality": entry.municipality,
-        "at": entry.at.isoformat(),
+        "at": utc(entry.at).isoformat(),
         "actor": entry.actor,
         "actor_role": entry.actor_role,
         "actor_organisation": entry.actor_organisation,
@@ -75,8 +86,10 @@ def append(
     """Append an entry to the actor's municipality's chain, in the caller's transaction.
 
     The chain head row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL) so concurrent
-    appends are serialised and the chain stays linear.
+    appends are serialised and the chain stays linear. ``at`` must be timezone-aware; it is
+    stored and hashed in UTC.
     """
+    at = utc(at)
     head = _locked_head(session, actor.municipality)
     if head is None:  # the municipality's first entry ever
         _ensure_head(session, actor.municipality)
@@ -107,7 +120,8 @@ def append(
 
 @dataclass(frozen=True)
 class Break:
-    """Where a chain breaks: the municipality, the entry's sequence number, and what is wrong."""
+    """What is wrong: the municipality, the audit entry's sequence number (0 when the problem
+    is a record no entry accounts for), and the problem (never personal data)."""
 
     municipality: str
     seq: int
@@ -115,12 +129,16 @@ class Break:
 
 
 def verify(session: Session, municipality: str | None = None) -> list[Break]:
-    """Recompute every chain (or one municipality's); an empty list means intact."""
+    """Recompute every chain (or one municipality's) and check the records it binds.
+
+    An empty list means intact.
+    """
     breaks: list[Break] = []
     query = select(AuditEntryRow).order_by(col(AuditEntryRow.municipality), col(AuditEntryRow.seq))
     if municipality is not None:
         query = query.where(AuditEntryRow.municipality == municipality)
     previous: dict[str, str] = {}
+    bindings: list[AuditEntryRow] = []
     for entry in _stream(session, query):
         expected_prev = previous.get(entry.municipality, GENESIS)
         if entry.prev_hash != expected_prev:
@@ -130,6 +148,9 @@ def verify(session: Session, municipality: str | None = None) -> list[Break]:
         elif _digest(entry) != entry.hash:
             breaks.append(Break(entry.municipality, entry.seq, "content does not match its hash"))
         previous[entry.municipality] = entry.hash
+        detail = entry.detail if isinstance(entry.detail, dict) else {}
+        if "record" in detail or entry.action == "household.erased":
+            bindings.append(entry)
     heads = session.exec(select(AuditHeadRow)).all()
     for head in heads:
         if municipality is not None and head.municipality != municipality:
@@ -138,11 +159,51 @@ def verify(session: Session, municipality: str | None = None) -> list[Break]:
             breaks.append(
                 Break(head.municipality, head.seq, "the chain's last entry is missing or changed")
             )
+    breaks += [
+        Break(m, seq, problem) for m, seq, problem in check_records(session, bindings, municipality)
+    ]
     return breaks
 
 
 def _stream(session: Session, query: Any) -> Iterator[AuditEntryRow]:
     yield from session.exec(query.execution_options(yield_per=1000))
+
+
+def has_chain(session: Session, municipality: str) -> bool:
+    """Whether ``municipality`` has an audit chain (a head or any entry) in this database."""
+    head = session.get(AuditHeadRow, municipality)
+    if head is not None:
+        return True
+    query = select(func.count()).select_from(AuditEntryRow)
+    return int(session.exec(query.where(AuditEntryRow.municipality == municipality)).one()) > 0
+
+
+def heads(session: Session) -> list[AuditEntryRow]:
+    """The last entry of each municipality's chain, by municipality."""
+    last = (
+        select(AuditEntryRow.municipality, func.max(AuditEntryRow.seq).label("seq"))
+        .group_by(col(AuditEntryRow.municipality))
+        .subquery()
+    )
+    query = (
+        select(AuditEntryRow)
+        .join(
+            last,
+            (col(AuditEntryRow.municipality) == last.c.municipality)
+            & (col(AuditEntryRow.seq) == last.c.seq),
+        )
+        .order_by(col(AuditEntryRow.municipality))
+    )
+    return list(session.exec(query).all())
+
+
+def entry_at(session: Session, municipality: str, seq: int) -> AuditEntryRow | None:
+    """The entry at position ``seq`` of ``municipality``'s chain, if there is one."""
+    return session.exec(
+        select(AuditEntryRow).where(
+            AuditEntryRow.municipality == municipality, AuditEntryRow.seq == seq
+        )
+    ).one_or_none()
 
 
 def count(session: Session, municipality: str | None = None) -> int:

@@ -1,0 +1,103 @@
+"""Records bound to the audit entries that wrote them: consents, withdrawals, disclosures.
+
+The entry that records such a row carries ``detail["record"]``: the table, the row's id and a
+SHA-256 digest of the row's content. :func:`check_records` compares each side with the other,
+so a row edited, inserted or deleted behind the engine's back is found. A row is allowed to be
+gone only when its household was erased by a later ``household.erased`` entry (the retention
+term, engine ``erase_household``); the database triggers let that one deletion through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from .tables import AuditEntryRow, ConsentRow, DisclosureRow, WithdrawalRow
+
+BOUND_TABLES: tuple[type[SQLModel], ...] = (ConsentRow, WithdrawalRow, DisclosureRow)
+"""The tables whose every row must match the audit entry that recorded it."""
+
+ERASED = "household.erased"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            value = value.replace(tzinfo=UTC)  # the store returns UTC; naive is never written
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def record_digest(row: SQLModel) -> str:
+    """SHA-256 of every column of ``row`` (times in UTC), in a canonical JSON form."""
+    table = row.__table__  # type: ignore[attr-defined]
+    content = {column.name: _plain(getattr(row, column.name)) for column in table.columns}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def binding(row: SQLModel) -> dict[str, Any]:
+    """What the audit entry of a new, flushed ``row`` carries as ``detail["record"]``."""
+    row_id = getattr(row, "id", None)
+    if row_id is None:
+        raise ValueError("flush the row before binding it to its audit entry (it has no id yet)")
+    return {"table": row.__tablename__, "id": row_id, "digest": record_digest(row)}
+
+
+def check_records(
+    session: Session, entries: Iterable[AuditEntryRow], municipality: str | None = None
+) -> list[tuple[str, int, str]]:
+    """Compare the bound tables with ``entries`` (those with a record, and the erasures).
+
+    Returns ``(municipality, seq, problem)`` for every mismatch; ``seq`` is 0 for a row that no
+    entry recorded.
+    """
+    names = {str(table.__tablename__) for table in BOUND_TABLES}
+    problems: list[tuple[str, int, str]] = []
+    bound: dict[tuple[str, int], AuditEntryRow] = {}
+    erased: dict[tuple[str, int | None], int] = {}
+    for entry in entries:
+        if entry.action == ERASED:
+            erased[(entry.municipality, entry.subject)] = entry.seq
+            continue
+        record = entry.detail.get("record") if isinstance(entry.detail, dict) else None
+        if not isinstance(record, dict) or not isinstance(record.get("id"), int):
+            problems.append((entry.municipality, entry.seq, "its record binding is unreadable"))
+            continue
+        key = (str(record.get("table")), record["id"])
+        if key[0] not in names:
+            continue
+        if key in bound:
+            problems.append((entry.municipality, entry.seq, f"{key[0]} {key[1]} recorded twice"))
+        bound[key] = entry
+    for table in BOUND_TABLES:
+        name = str(table.__tablename__)
+        query = select(table).order_by(col(table.id))  # type: ignore[attr-defined]
+        if municipality is not None:
+            query = query.where(table.municipality == municipality)  # type: ignore[attr-defined]
+        for row in session.exec(query.execution_options(yield_per=1000)):
+            row_id = row.id  # type: ignore[attr-defined]
+            key = (name, int(row_id))
+            recorded = bound.pop(key) if key in bound else None
+            where = row.municipality  # type: ignore[attr-defined]
+            if recorded is None:
+                problems.append((where, 0, f"{name} {row_id} has no audit entry"))
+            elif recorded.municipality != where or recorded.detail["record"].get(
+                "digest"
+            ) != record_digest(row):
+                problems.append(
+                    (recorded.municipality, recorded.seq, f"{name} {row_id} was changed")
+                )
+    for (name, row_id), entry in bound.items():
+        erased_at = erased.get((entry.municipality, entry.subject))
+        if erased_at is None or erased_at < entry.seq:
+            problems.append((entry.municipality, entry.seq, f"{name} {row_id} is missing"))
+    problems.sort(key=lambda p: (p[0], p[1], p[2]))
+    return problems
