@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_LOAD, database_option, fail
+from .common import Format, database_option, print_json
 
 db_app = typer.Typer(
     help="The case database (WIJKTEAMKIT_DATABASE_URL; default sqlite:///wijkteamkit.db).",
@@ -19,22 +19,29 @@ DatabaseOption = Annotated[
         "--database",
         help="SQLAlchemy URL; default: WIJKTEAMKIT_DATABASE_URL, else sqlite:///wijkteamkit.db.",
         show_default=False,
-        callback=database_option,
     ),
 ]
+FormatOption = Annotated[Format, typer.Option("--format", help="text or json.")]
 
 
 @db_app.command("upgrade")
-def upgrade(database: DatabaseOption = None) -> None:
-    """Create the schema in a new database, or migrate an existing one to the latest revision."""
-    from ..store.database import DatabaseError, database_url, open_database
+def upgrade(database: DatabaseOption = None, output: FormatOption = Format.TEXT) -> None:
+    """Create the schema in a new database, or migrate an existing one to the latest revision.
+
+    The only command (with `demo`) that creates a database. Exit 2 when the database cannot be
+    created or migrated (a foreign or newer database, a read-only or uncreatable location).
+    """
+    from ..store.database import database_url, open_database
     from ..store.migrate import current_revision
 
-    url = database or database_url()
+    url = database_option(database) or database_url()
+    engine = open_database(url)  # a DatabaseError is a one-line error, exit 2
     try:
-        engine = open_database(url)
-    except DatabaseError as exc:
-        fail(str(exc), EXIT_LOAD)
-    revision = current_revision(engine)
-    engine.dispose()
-    typer.echo(f"{engine.url.render_as_string()} is at revision {revision} (head)")
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string()
+    if output is Format.JSON:
+        print_json({"ok": True, "database": where, "revision": revision})
+    else:
+        typer.echo(f"{where} is at revision {revision} (head)")
