@@ -136,8 +136,10 @@ def test_one_active_plan_per_household(casework: Casework, worker: CaseSession) 
 def test_a_plan_needs_a_case_director(worker: CaseSession) -> None:
     household, _ = to_assessed(worker)
     worker.record_consent(consent(household))
-    with pytest.raises(RuleViolation, match=r"\[case-director\]"):
-        worker.draft_plan(household, PLAN, case_director="  ")
+    for not_an_id in ("  ", "Anna de Vries", "x" * 81, "anna\x00"):
+        with pytest.raises(RuleViolation, match=r"\[case-director\] .* named by their id"):
+            worker.draft_plan(household, PLAN, case_director=not_an_id)
+    assert worker.draft_plan(household, PLAN, case_director="mw-0412")
 
 
 def test_maatwerk_needs_the_ladder_recorded(worker: CaseSession) -> None:

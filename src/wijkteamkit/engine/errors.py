@@ -2,6 +2,8 @@
 
 All derive from :class:`CaseworkError`; the CLI turns them into one line and exit code 1.
 Whatever raised, nothing of that operation was written: every operation is one transaction.
+Database errors are translated at the engine boundary (:mod:`.dberrors`): no message carries
+SQL, its parameters, or anything of a case.
 """
 
 from __future__ import annotations
@@ -53,3 +55,13 @@ class ConflictError(CaseworkError):
     """Someone else changed the record since it was read; reload it and apply the change again."""
 
     rule = "conflict"
+
+
+class StorageError(CaseworkError):
+    """The database refused or failed the operation for a reason no casework rule names.
+
+    Nothing of the operation was written. The message names the kind of failure (and a
+    constraint where there is one), never the SQL or its parameters.
+    """
+
+    rule = "database"

@@ -1,4 +1,14 @@
-"""Escalation with a named responsible party, and de-escalation."""
+"""Escalation with a named responsible party, and de-escalation.
+
+Confirm, reject and de-escalate are guarded state transitions. Each locks the household row and
+then the escalation row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every engine
+transaction holds the write lock from ``BEGIN IMMEDIATE``), re-reads them, and only then checks
+the transition, so of two concurrent attempts the second sees what the first did and fails with
+:class:`IllegalTransition` (or :class:`RuleViolation` for a second transfer). The escalation's
+version column (``version_id_col``) refuses any write based on a stale read with
+:class:`ConflictError`; partial unique indexes keep one active transfer per household and one
+open escalation per household and target even for writes that bypass the engine.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +24,7 @@ from ..domain.events import (
 from ..store.tables import (
     AssessmentRow,
     EscalationRow,
+    HouseholdRow,
 )
 from .errors import (
     ConsentRequired,
@@ -23,18 +34,32 @@ from .process import (
     ESCALATION,
     EscalationState,
 )
+from .results import OperationResult
 from .session import CASEWORK, SessionBase
 
 
 class EscalationOps(SessionBase):
-    """Escalation with a named responsible party, and de-escalation."""
+    """Escalation with a named responsible party, and de-escalation.
 
-    def confirm_escalation(self, escalation_id: int, responsible: str, organisation: str) -> None:
+    Confirm, reject and de-escalate are guarded state transitions. Each locks the household row and
+    then the escalation row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every engine
+    transaction holds the write lock from ``BEGIN IMMEDIATE``), re-reads them, and only then checks
+    the transition, so of two concurrent attempts the second sees what the first did and fails with
+    :class:`IllegalTransition` (or :class:`RuleViolation` for a second transfer). The escalation's
+    version column (``version_id_col``) refuses any write based on a stale read with
+    :class:`ConflictError`; partial unique indexes keep one active transfer per household and one
+    open escalation per household and target even for writes that bypass the engine.
+    """
+
+    def confirm_escalation(
+        self, escalation_id: int, responsible: str, organisation: str
+    ) -> OperationResult:
         """The team leader confirms a proposed escalation with a named responsible party.
 
         The hand-over is a disclosure to the target and goes through the consent decision (under
         the rule's legal basis for a direct approach); a transfer moves the plan's lead to the
-        target, a referral only shares the case.
+        target, a referral only shares the case. At most one transfer is active per household:
+        confirming another while one is active is refused (de-escalate that one first).
         """
         if not responsible.strip() or not organisation.strip():
             raise RuleViolation(
@@ -42,10 +67,11 @@ class EscalationOps(SessionBase):
                 rule="responsible-party",
             )
         with self._transaction() as db:
-            row = self._get(db, EscalationRow, escalation_id, "escalation")
-            household = self._household(db, row.household_id)
+            row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.ACTIVE, f"escalation {escalation_id}")
+            if row.handover == "transfer":
+                self._refuse_second_transfer(db, row)
             scope = self._latest_scope(db, row.household_id)
             decision = self._decide(
                 db, row.household_id, row.target, CASEWORK, scope, row.legal_basis
@@ -91,12 +117,12 @@ class EscalationOps(SessionBase):
                 legal_basis=row.legal_basis,
             )
         self._announce("wijkteamkit_escalated", event)
+        return self._result()
 
-    def reject_escalation(self, escalation_id: int, why: str) -> None:
+    def reject_escalation(self, escalation_id: int, why: str) -> OperationResult:
         """The team leader decides a proposed escalation is not needed."""
         with self._transaction() as db:
-            row = self._get(db, EscalationRow, escalation_id, "escalation")
-            household = self._household(db, row.household_id)
+            row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.REJECTED, f"escalation {escalation_id}")
             row.state = EscalationState.REJECTED
@@ -107,18 +133,23 @@ class EscalationOps(SessionBase):
                 row.household_id,
                 detail={"escalation": escalation_id, "why": why},
             )
+        return self._result()
 
-    def de_escalate(self, escalation_id: int) -> None:
-        """End an active escalation: the lead returns to where it was before."""
+    def de_escalate(self, escalation_id: int) -> OperationResult:
+        """End an active escalation, once: a transfer hands the lead back to whoever held it
+        before that transfer (never left with the target); a referral leaves the lead as it is."""
         with self._transaction() as db:
-            row = self._get(db, EscalationRow, escalation_id, "escalation")
-            household = self._household(db, row.household_id)
+            row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.ENDED, f"escalation {escalation_id}")
             plan = self._active_plan(db, row.household_id)
-            lead = row.previous_lead or household.team or ""
-            if row.handover == "transfer" and plan is not None:
-                plan.lead = lead
+            team = (plan.team if plan else household.team) or ""
+            lead = plan.lead if plan else team
+            if row.handover == "transfer" or lead == row.target:
+                previous = row.previous_lead
+                lead = previous if previous and previous != row.target else team
+                if plan is not None:
+                    plan.lead = lead
             row.state = EscalationState.ENDED
             row.ended_at = self._now()
             self._audit(
@@ -137,6 +168,31 @@ class EscalationOps(SessionBase):
                 lead=lead,
             )
         self._announce("wijkteamkit_de_escalated", event)
+        return self._result()
+
+    def _locked(self, db: Session, escalation_id: int) -> tuple[EscalationRow, HouseholdRow]:
+        """The escalation and its household, locked (household first) and read afresh."""
+        row = self._get(db, EscalationRow, escalation_id, "escalation")
+        household = self._household(db, row.household_id)
+        db.refresh(household, with_for_update=True)
+        db.refresh(row, with_for_update=True)
+        return row, household
+
+    def _refuse_second_transfer(self, db: Session, row: EscalationRow) -> None:
+        active = db.exec(
+            select(EscalationRow).where(
+                EscalationRow.household_id == row.household_id,
+                EscalationRow.handover == "transfer",
+                EscalationRow.state == EscalationState.ACTIVE,
+                col(EscalationRow.id) != row.id,
+            )
+        ).first()
+        if active is not None:
+            raise RuleViolation(
+                f"household {row.household_id} already has an active transfer of the lead "
+                f"(escalation {active.id} to {active.target!r}); de-escalate it first",
+                rule="one-active-transfer",
+            )
 
     def _latest_scope(self, db: Session, household_id: int) -> frozenset[str]:
         latest = db.exec(

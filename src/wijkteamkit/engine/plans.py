@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, select
 
 from ..domain.case import (
     PlanIn,
     Role,
 )
+from ..domain.common import ActorId
 from ..domain.events import (
     PlanFinalised,
 )
@@ -27,14 +29,27 @@ from .process import (
 )
 from .session import SessionBase
 
+_ACTOR_ID: TypeAdapter[str] = TypeAdapter(ActorId)
+
+
+def _director_id(value: str) -> str:
+    """The case director's stable id (an employee number, as :attr:`Actor.id`), never a name."""
+    try:
+        return _ACTOR_ID.validate_python(value)
+    except ValidationError:
+        raise RuleViolation(
+            "a plan needs exactly one case director, named by their id (letters, digits and "
+            "_ . : @ / -, no spaces, at most 80 characters), as the actor's id",
+            rule="case-director",
+        ) from None
+
 
 class PlanOps(SessionBase):
     """Plans: one per household, one case director, the ladder, closing the case."""
 
     def draft_plan(self, household_id: int, plan: PlanIn, case_director: str) -> int:
         """Draft the concept plan with its case director: one active plan per household."""
-        if not case_director.strip():
-            raise RuleViolation("a plan needs a case director", rule="case-director")
+        case_director = _director_id(case_director)
         self._check_plan_content(plan)
         with self._transaction() as db:
             household = self._household(db, household_id)
@@ -95,8 +110,7 @@ class PlanOps(SessionBase):
 
     def set_case_director(self, plan_id: int, case_director: str, expected_version: int) -> int:
         """Hand the case to another case director (there is always exactly one)."""
-        if not case_director.strip():
-            raise RuleViolation("a plan needs a case director", rule="case-director")
+        case_director = _director_id(case_director)
         with self._transaction() as db:
             row = self._plan_for_change(db, plan_id, expected_version)
             previous, row.case_director = row.case_director, case_director

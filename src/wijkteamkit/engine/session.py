@@ -10,12 +10,14 @@ the event hooks after the transaction commits.
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -28,6 +30,7 @@ from ..domain.events import (
     Event,
 )
 from ..store import audit, tenancy
+from ..store.database import IMMEDIATE
 from ..store.tables import (
     AuditEntryRow,
     ConsentRow,
@@ -37,20 +40,23 @@ from ..store.tables import (
     WithdrawalRow,
 )
 from .consent import Consent, Decision, DisclosureRequest, Withdrawal, decide
+from .dberrors import translate
 from .errors import (
     AccessDenied,
     ConflictError,
     NotFound,
-    RuleViolation,
 )
 from .process import (
     CASE,
     CaseState,
     PlanState,
 )
+from .results import HookFailure, OperationResult, call_event_hook
 
 if TYPE_CHECKING:
     from .casework import Casework
+
+log = logging.getLogger("wijkteamkit.engine")
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -73,6 +79,7 @@ class SessionBase:
         self.setup = casework.setup
         self.actor = actor
         self._events: list[tuple[str, Event]] = []
+        self._hook_failures: list[HookFailure] = []
         self._in_transaction = False
 
     def _announce(self, hook: str, event: Event) -> None:
@@ -80,18 +87,45 @@ class SessionBase:
         if self._in_transaction:
             self._events.append((hook, event))
         else:
-            self.casework.announce(hook, event)
+            self._call_hook(hook, event)
+
+    def _call_hook(self, hook: str, event: Event) -> None:
+        manager = self.casework.loaded.plugins.manager
+        self._hook_failures += call_event_hook(manager, hook, self.setup, event)
 
     def _commit(self, db: Session) -> None:
-        """Commit now (e.g. to keep an audited refusal before raising) and announce what is queued."""
+        """Commit now (e.g. to keep an audited refusal before raising) and announce what is queued.
+
+        A hook that raises cannot undo the commit: it is logged and kept in ``hook_failures``.
+        """
         db.commit()
         events, self._events = self._events, []
         for hook, event in events:
-            self.casework.announce(hook, event)
+            self._call_hook(hook, event)
+
+    @property
+    def hook_failures(self) -> tuple[HookFailure, ...]:
+        """The event hooks that raised after the last operation's commit (reads included)."""
+        return tuple(self._hook_failures)
+
+    def _result(self) -> OperationResult:
+        """The result of a write operation that returns nothing else."""
+        return OperationResult(hook_failures=self.hook_failures)
+
+    def _transaction(self) -> AbstractContextManager[Session]:
+        """One transaction for the calling operation, named in logs by its method name."""
+        return self._run(sys._getframe(1).f_code.co_name)
 
     @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with Session(self.casework.engine, expire_on_commit=False) as db:
+    def _run(self, operation: str) -> Iterator[Session]:
+        """Commit on success, roll back on any error; database errors leave as casework errors.
+
+        On SQLite the transaction begins with ``BEGIN IMMEDIATE`` (writers queue, see
+        :mod:`wijkteamkit.store.database`); contention becomes :class:`ConflictError`.
+        """
+        self._hook_failures = []
+        bind = self.casework.engine.execution_options(**IMMEDIATE)
+        with Session(bind, expire_on_commit=False) as db:
             tenancy.bind(db, self.actor.municipality)
             self._in_transaction = True
             try:
@@ -99,18 +133,13 @@ class SessionBase:
                 self._commit(db)
             except StaleDataError:
                 db.rollback()
+                log.warning("%s failed: the record changed since it was read", operation)
                 raise ConflictError(
                     "the record was changed by someone else since you read it; reload and retry"
                 ) from None
-            except IntegrityError as exc:
+            except StatementError as exc:
                 db.rollback()
-                if "one_active_plan_per_household" in str(exc.orig) or "plan.household_id" in str(
-                    exc.orig
-                ):
-                    raise RuleViolation(
-                        "this household already has an active plan", rule="one-active-plan"
-                    ) from None
-                raise
+                raise translate(exc, operation) from None
             except BaseException:
                 db.rollback()
                 raise

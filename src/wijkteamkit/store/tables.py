@@ -129,8 +129,33 @@ class WithdrawalRow(SQLModel, table=True):
     recorded_by: str
 
 
+_ESCALATION_VERSION = Column("version", Integer, nullable=False)
+"""Guarded transitions: confirm, reject and de-escalate must match the version read."""
+
+OPEN_ESCALATION = "state IN ('proposed', 'active')"
+ACTIVE_TRANSFER = "handover = 'transfer' AND state = 'active'"
+
+
 class EscalationRow(SQLModel, table=True):
     __tablename__ = "escalation"
+    __table_args__ = (
+        Index(
+            "one_open_proposal_per_target",
+            "household_id",
+            "target",
+            unique=True,
+            sqlite_where=text(OPEN_ESCALATION),
+            postgresql_where=text(OPEN_ESCALATION),
+        ),
+        Index(
+            "one_active_transfer_per_household",
+            "household_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_TRANSFER),
+            postgresql_where=text(ACTIVE_TRANSFER),
+        ),
+    )
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _ESCALATION_VERSION}
 
     id: int | None = Field(default=None, primary_key=True)
     municipality: str = Field(index=True, max_length=6)
@@ -149,6 +174,7 @@ class EscalationRow(SQLModel, table=True):
     proposed_at: datetime
     confirmed_at: datetime | None = None
     ended_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_ESCALATION_VERSION)
 
 
 class DisclosureRow(SQLModel, table=True):
