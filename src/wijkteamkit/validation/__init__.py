@@ -25,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     teams.neighbourhoods_without_team,
     escalation.rules_that_never_fire,
     escalation.direct_without_basis,
+    escalation.basis_not_an_exception,
     funding.unfunded_provisions,
     funding.streams_outside_their_period,
     funding.overlaps_and_gaps,

@@ -1,4 +1,4 @@
-"""Rules about escalation rules: can each one ever fire, and is a direct approach grounded?"""
+"""Rules about escalation rules: can each one ever fire, and does its legal basis apply?"""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from ..domain import (
     AnyOf,
     Condition,
     DomainScore,
+    EscalationTarget,
     Flagged,
+    LegalBasis,
     MunicipalitySetup,
     ProblemDomains,
 )
+from ..engine.consent import DisclosurePolicy
 from .finding import Check, Finding
 
 
@@ -84,13 +87,46 @@ def rules_that_never_fire(check: Check) -> Iterator[Finding]:
 
 
 def direct_without_basis(check: Check) -> Iterator[Finding]:
-    """A rule that lets a worker approach a target directly should record its legal basis."""
+    """A direct rule without a legal basis hands over only with the resident's consent."""
     for rule in check.setup.escalation_rules:
         if rule.direct and rule.legal_basis is None:
             yield check.finding(
-                "warning",
+                "info",
                 "direct-without-basis",
                 f"escalation_rules/{rule.key}",
                 f"escalation rule {rule.key!r} allows a direct approach of {rule.target!r} "
-                "but names no legal_basis; record the basis (meldcode, covenant) it rests on.",
+                "without a legal basis: the hand-over needs the resident's consent for "
+                f"recipient {rule.target!r} and purpose 'casework'.",
             )
+
+
+def basis_not_an_exception(check: Check) -> Iterator[Finding]:
+    """A rule's legal basis must let its hand-over happen without consent, else it misleads.
+
+    The hand-over of a rule that names a legal basis is decided under that basis as well as on
+    consent; a basis that is not an exception in the consent policy, does not allow disclosure
+    without consent, or does not cover the rule's target never permits it.
+    """
+    policy = DisclosurePolicy.from_setup(check.setup)
+    for rule in check.setup.escalation_rules:
+        basis = check.setup.get("legal_bases", rule.legal_basis) if rule.legal_basis else None
+        target = check.setup.get("escalation_targets", rule.target)
+        if not isinstance(basis, LegalBasis) or not isinstance(target, EscalationTarget):
+            continue  # no basis, or reported as unknown-reference
+        if not basis.allows_disclosure_without_consent:
+            why = "does not allow disclosure without consent"
+        elif basis.key not in policy.exceptions:
+            why = "is not an exception in the consent policy"
+        elif not basis.covers(target.key, target.kind.value):
+            why = f"covers neither target {target.key!r} nor its kind {target.kind.value!r}"
+        else:
+            continue
+        yield check.finding(
+            "error",
+            "rule-basis-not-exception",
+            f"escalation_rules/{rule.key}",
+            f"escalation rule {rule.key!r} hands over to {rule.target!r} under legal basis "
+            f"{basis.key!r}, which {why}, so it never permits the hand-over without consent; "
+            "drop legal_basis (the hand-over then rests on the resident's consent) or name a "
+            "basis in ConsentPolicy.exceptions that covers the target.",
+        )

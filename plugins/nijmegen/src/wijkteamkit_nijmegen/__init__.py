@@ -20,7 +20,6 @@ from .escalation import (
     wijkteamkit_consent_policy,
     wijkteamkit_escalation_rules,
     wijkteamkit_escalation_targets,
-    wijkteamkit_legal_bases,
 )
 from .money import (
     wijkteamkit_budgets,
@@ -43,7 +42,6 @@ __all__ = [
     "wijkteamkit_escalation_targets",
     "wijkteamkit_function_groups",
     "wijkteamkit_funding_streams",
-    "wijkteamkit_legal_bases",
     "wijkteamkit_life_domains",
     "wijkteamkit_municipality",
     "wijkteamkit_neighbourhoods",

@@ -7,7 +7,7 @@ Veiligheidshuis, the FACT teams and Veilig Thuis come from the region plugin.
 from __future__ import annotations
 
 from wijkteamkit import hookimpl
-from wijkteamkit.domain import ConsentPolicy, EscalationRule, EscalationTarget, LegalBasis, Source
+from wijkteamkit.domain import ConsentPolicy, EscalationRule, EscalationTarget, Source
 
 from .sources import basisontwerp, notitie
 
@@ -98,9 +98,15 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
             target="fact",
             priority=10,
             direct=True,
-            legal_basis="basisontwerp-directe-opschaling",
             source=OPSCHALING.model_copy(
-                update={"note": "an acute mental-health score (1) counts as 'zwaar psychiatrisch'"}
+                update={
+                    "section": "Basisontwerp §3.5 Wijze van opschaling en toeleiding ('kan direct "
+                    "worden opgeschaald naar ... het FACT-team'); §3.4 ('Werker vraagt aan de "
+                    "bewoner toestemming om de verkregen informatie ... te mogen delen')",
+                    "note": "an acute mental-health score (1) counts as 'zwaar psychiatrisch'; "
+                    "§3.5 lets the worker skip the team discussion, not the resident's consent, "
+                    "so the hand-over to FACT rests on consent (no legal basis)",
+                }
             ),
         ),
         EscalationRule(
@@ -135,18 +141,6 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
                     "individual provision"
                 }
             ),
-        ),
-    )
-
-
-@hookimpl
-def wijkteamkit_legal_bases() -> tuple[LegalBasis, ...]:
-    return (
-        LegalBasis(
-            key="basisontwerp-directe-opschaling",
-            name="Basisontwerp §3.5: where one problem clearly dominates, escalate directly",
-            allows_disclosure_without_consent=False,
-            source=OPSCHALING,
         ),
     )
 
