@@ -24,6 +24,7 @@ from .errors import (
 from .process import (
     CaseState,
 )
+from .results import OperationResult
 from .session import SessionBase
 
 
@@ -95,7 +96,7 @@ class ConsentOps(SessionBase):
         )
         return consent_id
 
-    def withdraw_consent(self, consent_id: int) -> None:
+    def withdraw_consent(self, consent_id: int) -> OperationResult:
         """Withdraw a consent from now on: an append-only withdrawal record."""
         with self._transaction() as db:
             consent = self._get(db, ConsentRow, consent_id, "consent")
@@ -128,6 +129,7 @@ class ConsentOps(SessionBase):
                 change="withdrawn",
             ),
         )
+        return self._result()
 
     def disclose(
         self,

@@ -27,6 +27,7 @@ from .process import (
     EscalationState,
     PlanState,
 )
+from .results import OperationResult
 from .session import SessionBase
 
 _ACTOR_ID: TypeAdapter[str] = TypeAdapter(ActorId)
@@ -134,7 +135,7 @@ class PlanOps(SessionBase):
             )
         return row
 
-    def finalise_plan(self, plan_id: int, expected_version: int) -> None:
+    def finalise_plan(self, plan_id: int, expected_version: int) -> OperationResult:
         """Make the plan final. A plan using a maatwerkvoorziening must say why lower rungs do not suffice."""
         with self._transaction() as db:
             row = self._plan_for_change(db, plan_id, expected_version)
@@ -172,8 +173,9 @@ class PlanOps(SessionBase):
                 case_director=director,
             ),
         )
+        return self._result()
 
-    def close_case(self, household_id: int) -> None:
+    def close_case(self, household_id: int) -> OperationResult:
         """Close the household's case and its plan (the retention term starts now)."""
         with self._transaction() as db:
             household = self._household(db, household_id)
@@ -197,3 +199,4 @@ class PlanOps(SessionBase):
             self._move(household, CaseState.CLOSED)
             household.closed_at = self._now()
             self._audit(db, "case.closed", household_id)
+        return self._result()

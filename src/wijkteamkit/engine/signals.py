@@ -18,7 +18,6 @@ from ..store.tables import (
     SignalRow,
 )
 from .errors import (
-    AccessDenied,
     RuleViolation,
 )
 from .inputs import require_born, require_known, require_not_future
@@ -27,6 +26,7 @@ from .process import (
     CaseState,
     SignalState,
 )
+from .results import OperationResult, SignalReceipt
 from .session import TEAM_ROLES, SessionBase
 
 BSN_LOCK_NAMESPACE = 0x42530000
@@ -39,16 +39,19 @@ _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, :bsn)")
 class SignalOps(SessionBase):
     """Receiving signals, routing them to a team, and triage."""
 
-    def receive_signal(self, signal: Signal, household: HouseholdIn | int) -> tuple[int, int]:
+    def receive_signal(self, signal: Signal, household: HouseholdIn | int) -> SignalReceipt:
         """Record a signal about a new or known household and route it to a team.
 
-        Returns ``(household id, signal id)``. The routing hook picks the team of the household's
+        Returns the household and signal ids (it unpacks as ``household, signal``). The routing hook picks the team of the household's
         neighbourhood; a signal that no team serves is refused. A new household one of whose
         members' BSN is already in an open household of the municipality is that household:
         the signal is attached to it and goes to its team (audited as ``signal.matched``).
         """
         if self.actor.role not in TEAM_ROLES:
-            raise AccessDenied(f"a {self.actor.role.value} does not receive signals", rule="role")
+            with self._transaction() as db:
+                self._refuse(
+                    db, None, "role", f"a {self.actor.role.value} does not receive signals"
+                )
         now = self._now()
         require_not_future(signal.received_at, now, "received_at")
         require_known(
@@ -65,6 +68,14 @@ class SignalOps(SessionBase):
             else:
                 row = self._household(db, household)
                 if row.case_state == CaseState.CLOSED:
+                    if row.team != self.actor.team:
+                        self._refuse(
+                            db,
+                            row.id,
+                            "team",
+                            f"household {row.id} is closed and only its own team reopens it; "
+                            "report the concern as a new intake (HouseholdIn) instead",
+                        )
                     self._require_no_other_open(db, row)
             team = row.team or self._route(
                 signal.model_copy(update={"postcode": signal.postcode or row.postcode})
@@ -105,7 +116,9 @@ class SignalOps(SessionBase):
                 team=team,
             ),
         )
-        return household_id, signal_id
+        return SignalReceipt(
+            household=household_id, signal=signal_id, hook_failures=self.hook_failures
+        )
 
     def _new_household(self, db: Session, signal: Signal, household: HouseholdIn) -> HouseholdRow:
         team = self._route(
@@ -207,7 +220,7 @@ class SignalOps(SessionBase):
         found = self.setup.get("teams", team)
         return getattr(found, "neighbourhood", None)
 
-    def triage(self, signal_id: int, integral: bool) -> None:
+    def triage(self, signal_id: int, integral: bool) -> OperationResult:
         """Triage a signal: a single question answered at once, or integral (a home visit)."""
         with self._transaction() as db:
             signal = self._get(db, SignalRow, signal_id, "signal")
@@ -223,3 +236,4 @@ class SignalOps(SessionBase):
                 household.id,
                 detail={"signal": signal_id, "triage": signal.triage},
             )
+        return self._result()
