@@ -234,6 +234,15 @@ class AccessOps(SessionBase):
                     f"({years} years after closing)",
                     rule="retention",
                 )
+            # The erasure entry comes first: the append-only triggers let a consent, withdrawal
+            # or disclosure be deleted only while its household's erasure is the newest entry.
+            self._audit(
+                db,
+                "household.erased",
+                household_id,
+                detail={"retention_years": years, "closed_at": closed.isoformat()},
+            )
+            db.flush()
             for table in (
                 DisclosureRow,
                 EscalationRow,
@@ -258,9 +267,3 @@ class AccessOps(SessionBase):
                 db.delete(consent)
             db.flush()
             db.delete(household)
-            self._audit(
-                db,
-                "household.erased",
-                household_id,
-                detail={"retention_years": years, "closed_at": closed.isoformat()},
-            )

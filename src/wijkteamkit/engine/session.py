@@ -31,6 +31,7 @@ from ..domain.events import (
 )
 from ..store import audit, tenancy
 from ..store.database import IMMEDIATE
+from ..store.records import binding
 from ..store.tables import (
     AuditEntryRow,
     ConsentRow,
@@ -242,22 +243,22 @@ class SessionBase:
         decision = decide(
             request, self._records(db, household_id), self.casework.policy, self._now()
         )
-        db.add(
-            DisclosureRow(
-                municipality=self.actor.municipality,
-                household_id=household_id,
-                requester=self.actor.id,
-                recipient=recipient,
-                purpose=purpose,
-                scope=sorted(scope),
-                legal_basis=legal_basis,
-                outcome=decision.outcome,
-                reason=decision.reason.value,
-                basis=decision.basis,
-                granted=sorted(decision.granted),
-                at=self._now(),
-            )
+        row = DisclosureRow(
+            municipality=self.actor.municipality,
+            household_id=household_id,
+            requester=self.actor.id,
+            recipient=recipient,
+            purpose=purpose,
+            scope=sorted(scope),
+            legal_basis=legal_basis,
+            outcome=decision.outcome,
+            reason=decision.reason.value,
+            basis=decision.basis,
+            granted=sorted(decision.granted),
+            at=self._now(),
         )
+        db.add(row)
+        db.flush()
         self._audit(
             db,
             "disclosure.decided",
@@ -268,6 +269,7 @@ class SessionBase:
                 "scope": sorted(scope),
                 "granted": sorted(decision.granted),
                 "basis": decision.basis,
+                "record": binding(row),
             },
             outcome=decision.outcome,
             reason=decision.reason.value,
