@@ -32,6 +32,7 @@ from .errors import (
 )
 from .escalations import EscalationOps
 from .plans import PlanOps
+from .queries import QueryOps
 from .session import utc_now
 from .signals import SignalOps
 
@@ -83,5 +84,7 @@ class Casework:
         getattr(self.loaded.plugins.manager.hook, hook)(setup=self.setup, event=event)
 
 
-class CaseSession(SignalOps, AssessmentOps, ConsentOps, PlanOps, EscalationOps, AccessOps):
+class CaseSession(
+    SignalOps, AssessmentOps, ConsentOps, PlanOps, EscalationOps, AccessOps, QueryOps
+):
     """Every casework operation on behalf of one actor (see the modules it combines)."""
