@@ -1,0 +1,74 @@
+"""Several OS processes acting on one database at once (spawned, so nothing is shared).
+
+Each child opens its own engine and plugin manager, then runs rounds: in every round all
+children wait at a barrier and perform their step at the same moment; the outcome of each step
+("ok", the casework error's class name, or ``RAW <class>`` for anything else) goes back to the
+parent through a queue.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+Step = tuple[str, str, tuple[Any, ...]]
+"""(actor role, operation name, arguments); an empty operation name sits the round out."""
+
+ROUND_TIMEOUT = 120.0
+
+
+def child(
+    url: str, rounds: Sequence[Step], barrier: Any, results: Any, index: int
+) -> None:  # pragma: no cover - runs in a spawned process
+    from case_helpers import Clock, actor
+    from sample_town import SampleTown
+
+    from wijkteamkit.engine.casework import Casework
+    from wijkteamkit.engine.errors import CaseworkError
+    from wijkteamkit.store.database import connect
+    from wijkteamkit.testing import PluginHarness
+
+    harness = PluginHarness()
+    harness.register(SampleTown())
+    casework = Casework(connect(url), harness.load(), Clock())
+    sessions = {
+        "worker": casework.as_actor(actor()),
+        "team_leader": casework.as_actor(actor("team_leader", "Lars")),
+    }
+    for number, (role, operation, arguments) in enumerate(rounds):
+        barrier.wait(ROUND_TIMEOUT)
+        if not operation:
+            results.put((index, number, "skip", ""))
+            continue
+        try:
+            getattr(sessions[role], operation)(*arguments)
+            outcome, text = "ok", ""
+        except CaseworkError as exc:
+            outcome, text = type(exc).__name__, str(exc)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
+            outcome, text = f"RAW {type(exc).__name__}", "".join(traceback.format_exception(exc))
+        results.put((index, number, outcome, text))
+    casework.engine.dispose()
+
+
+def run(url: str, plans: Sequence[Sequence[Step]]) -> list[list[tuple[str, str]]]:
+    """Run one child per plan (all plans equally long); outcomes per round, per child."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(plans))
+    results = context.Queue()
+    processes = [
+        context.Process(target=child, args=(url, plan, barrier, results, index))
+        for index, plan in enumerate(plans)
+    ]
+    for process in processes:
+        process.start()
+    rounds = len(plans[0])
+    collected: list[list[tuple[str, str]]] = [[("missing", "")] * len(plans) for _ in range(rounds)]
+    for _ in range(rounds * len(plans)):
+        index, number, outcome, text = results.get(timeout=ROUND_TIMEOUT)
+        collected[number][index] = (outcome, text)
+    for process in processes:
+        process.join(ROUND_TIMEOUT)
+    return collected
