@@ -20,7 +20,7 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
 """The range of dates the command line accepts; anything outside is a typo, not a plan."""
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Format(StrEnum):
@@ -54,9 +54,20 @@ class _Run:
 run = _Run()
 
 
-def fail(message: str, code: int = EXIT_LOAD, kind: str = "usage") -> NoReturn:
-    """Stop the command with a one-line error (``wijkteamkit: error: <message>``) and ``code``."""
-    raise CliError(message, code, kind)
+def fail(message: str, code: int = EXIT_LOAD, kind: str | None = None) -> NoReturn:
+    """Stop the command with a one-line error (``wijkteamkit: error: <message>``) and ``code``.
+
+    ``kind`` is the JSON error object's ``code``; left out, it is ``"database"`` when called
+    while handling a ``DatabaseError`` and ``"usage"`` otherwise.
+    """
+    raise CliError(message, code, kind or _kind_of(sys.exc_info()[1]))
+
+
+def _kind_of(handling: BaseException | None) -> str:
+    database = sys.modules.get("wijkteamkit.store.database")
+    if database is not None and isinstance(handling, database.DatabaseError):
+        return "database"
+    return "usage"
 
 
 def one_line(text: str) -> str:

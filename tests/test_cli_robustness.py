@@ -1,0 +1,557 @@
+"""Bad command lines, generated: never a traceback, the documented exit code, one line of error.
+
+Each case runs in-process through typer's CliRunner (the root group's guard is the same code
+the console script runs); a few run as real subprocesses to prove the entry point itself.
+With ``--format json`` every error must also be a JSON error object on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner, Result
+
+from wijkteamkit.cli.app import app
+from wijkteamkit.cli.common import CliError, parse_date
+from wijkteamkit.cli.guard import wants_json
+
+PERSONAL = "Jansen 123456782"
+"""Personal-looking data planted in failures; it must never reach the output."""
+
+OVERLAYS = {
+    "not_python.py": "this is not python at all ::\n",
+    "exit0_import.py": "import sys\nsys.exit(0)\n",
+    "exit3_import.py": "raise SystemExit(3)\n",
+    "exit_text_import.py": "raise SystemExit('bye')\n",
+    "kbd_import.py": "raise KeyboardInterrupt\n",
+    "generator_exit_import.py": "raise GeneratorExit\n",
+    "error_import.py": "raise RuntimeError('boom')\n",
+    "exit0_hook.py": "def wijkteamkit_teams(municipality):\n    raise SystemExit(0)\n",
+    "kbd_hook.py": "def wijkteamkit_principles(municipality):\n    raise KeyboardInterrupt\n",
+    "error_hook.py": "def wijkteamkit_laws(municipality):\n    raise ValueError('no')\n",
+    "exit_in_generator_hook.py": (
+        "def wijkteamkit_teams(municipality):\n    raise SystemExit(0)\n    yield\n"
+    ),
+    "bad_return_hook.py": "def wijkteamkit_teams(municipality):\n    return 42\n",
+    "unknown_hook.py": "def wijkteamkit_teemz(municipality):\n    return []\n",
+    "bad_signature_hook.py": "def wijkteamkit_teams(municipalty):\n    return []\n",
+    "exit_policy_hook.py": "def wijkteamkit_consent_policy(municipality):\n    raise SystemExit(0)\n",
+}
+"""Plugin files layered on every municipality; each breaks at import or in a setup hook."""
+
+BEHAVIOUR = {
+    "funding_exit.py": (
+        "def wijkteamkit_resolve_funding(setup, provision, on, delivery):\n    raise SystemExit(0)\n"
+    ),
+    "funding_kbd.py": (
+        "def wijkteamkit_resolve_funding(setup, provision, on, delivery):\n"
+        "    raise KeyboardInterrupt\n"
+    ),
+    "score_error.py": (
+        f"def wijkteamkit_score_bid(procedure, bid, bids):\n    raise ValueError({PERSONAL!r})\n"
+    ),
+    "score_exit.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    raise SystemExit(0)\n",
+    "municipality_exit.py": "def wijkteamkit_municipality():\n    raise SystemExit(0)\n",
+}
+"""Plugin files whose behaviour hook (or municipality hook) breaks when a command calls it."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad invocation; ``{dir}`` in an argument is the module's scratch folder."""
+
+    args: tuple[str, ...]
+    exit: int = 2
+    kind: str | None = None
+    json: bool = True
+    """Whether the command takes ``--format json`` (then the case also runs with it)."""
+
+    @property
+    def id(self) -> str:
+        return " ".join(a.replace("{dir}/", "") or "''" for a in self.args)
+
+
+def _cases() -> Iterator[Case]:
+    bad_dates = [
+        "20120601",
+        "2012-13-01",
+        "99999-01-01",
+        "9999-12-31",
+        "0001-01-01",
+        "2012-02-30",
+        " 2012-06-01",
+        "2012-06-01T00:00",
+        "",
+        "２０１２-０６-０１",
+        "2012\u201006\u201001",
+        "-001-01-01",
+    ]
+    dated: list[tuple[tuple[str, ...], bool]] = [
+        (("validate", "GM0268", "--on"), True),
+        (("show", "GM0268", "--on"), True),
+        (("funding", "resolve", "begeleiding", "-m", "GM0268", "--on"), True),
+        (("funding", "matrix", "GM0268", "--on"), True),
+        (("funding", "matrix", "GM0268", "--on", "2015-01-01", "--compare"), True),
+        (("tender", "export", "GM0796", "--published"), False),
+        (("demo", "--on"), False),
+    ]
+    for index, value in enumerate(bad_dates):
+        # every bad value on validate; the other commands take turns, so each sees several
+        yield Case(("validate", "GM0268", "--on", value), kind="usage")
+        prefix, has_json = dated[1 + index % (len(dated) - 1)]
+        yield Case((*prefix, value), kind="usage", json=has_json)
+
+    unknown = [
+        ("validate", "atlantis"),
+        ("show", "GM9999"),
+        ("budget", ""),
+        ("funding", "resolve", "begeleiding", "-m", "nijmgen", "--on", "2015-01-01"),
+        ("funding", "matrix", "gm0268x", "--on", "2015-01-01"),
+        ("tender", "show", "atlantis"),
+        ("tender", "score", "\u0000", "open-inloop-noord"),
+    ]
+    for args in unknown:
+        yield Case(args, kind="unknown-municipality")
+    yield Case(("demo", "atlantis"), kind="unknown-municipality", json=False)
+
+    usage: list[tuple[tuple[str, ...], bool]] = [
+        (("valdate",), False),
+        (("audit", "frobnicate"), False),
+        (("validate", "GM0268", "--bogus"), True),
+        (("show",), True),
+        (("funding", "resolve", "begeleiding"), True),
+        (("validate", "GM0268", "--strict=maybe"), True),
+        (("--no-such-option", "validate"), False),
+        (("tender", "award", "GM0796"), True),
+        (("db",), False),
+        (("funding",), False),
+        (("validate", "GM0268", "--all"), True),
+        (("validate",), True),
+        (
+            (
+                "funding",
+                "resolve",
+                "begeleiding",
+                "-m",
+                "GM0268",
+                "--on",
+                "2015-01-01",
+                "--delivery",
+                "cash",
+            ),
+            True,
+        ),
+        (("tender", "score", "GM0796", "no-such-procedure"), True),
+        (("tender", "score", "GM0796", "open-inloop-noord", "--bids", "{dir}/missing.json"), True),
+        (("tender", "score", "GM0796", "open-inloop-noord", "--bids", "{dir}/a_folder"), True),
+        (("tender", "award", "GM0796", "open-inloop-noord", "--bids", "{dir}/garbage.json"), True),
+        (("tender", "export", "GM0796", "--bids", "{dir}/garbage.json"), False),
+        (("funding", "matrix", "GM0268", "--on", "2015-01-01", "--format", "xml"), False),
+        (("show", "GM0268", "--format", "xml"), False),
+        (("show", "GM0268", "--format", ""), False),
+        (("validate", "GM0268", "--format", "JSON"), False),
+        (("plugins", "--format", "csv"), False),
+        (("budget", "GM0268", "--format"), False),
+    ]
+    for args, has_json in usage:
+        yield Case(args, kind=None, json=has_json)
+
+    for name in sorted(OVERLAYS):
+        plugin = ("--plugin-file", f"{{dir}}/{name}")
+        yield Case(("validate", "GM0268", *plugin), kind="load")
+        yield Case(("show", "GM0268", *plugin), kind="load")
+        yield Case(("budget", "GM0268", *plugin), kind="load")
+    for name in ("missing.py", "a_folder", "not_python.py", "exit0_import.py", "kbd_import.py"):
+        yield Case(("plugins", "--plugin-file", f"{{dir}}/{name}"), kind="load")
+    for name in ("funding_exit.py", "funding_kbd.py"):
+        yield Case(
+            (
+                "funding",
+                "resolve",
+                "begeleiding",
+                "-m",
+                "GM0268",
+                "--on",
+                "2015-06-01",
+                "--plugin-file",
+                f"{{dir}}/{name}",
+            ),
+            kind="plugin",
+        )
+    for name in ("score_error.py", "score_exit.py"):
+        yield Case(
+            ("tender", "score", "GM0796", "open-inloop-noord", "--plugin-file", f"{{dir}}/{name}"),
+            kind="plugin",
+        )
+    yield Case(("show", "GM0001", "--plugin-file", "{dir}/municipality_exit.py"))
+
+    urls = [
+        "",
+        "   ",
+        "nonsense",
+        "mysql://x/y",
+        "sqlite:///{dir}/a_folder",
+        "sqlite:///{dir}/a_file/cases.db",
+        "sqlite:///{dir}/text.db",
+        "sqlite:///{dir}/truncated.db",
+        "sqlite:///{dir}/unknown_revision.db",
+        "sqlite:////proc/wijkteamkit/cases.db",
+        "postgresql+psycopg://nobody@127.0.0.1:1/cases",
+    ]
+    for url in urls:
+        kind = "usage" if not url.strip() else "database"
+        yield Case(("audit", "verify", "--database", url), kind=kind)
+        yield Case(("db", "upgrade", "--database", url), kind=kind, json=False)
+    yield Case(
+        ("audit", "verify", "--database", "sqlite:///{dir}/nothing/here.db"), kind="database"
+    )
+    yield Case(
+        ("audit", "verify", "--database", "sqlite:///{dir}/template.db", "--municipality", "GM9999")
+    )
+    for url in ("", "sqlite:///{dir}/text.db", "sqlite:///{dir}/a_file/cases.db"):
+        yield Case(("demo", "--database", url), kind="usage" if not url else "database", json=False)
+
+
+CASES = list(_cases())
+
+
+def _make_files(folder: Path) -> None:
+    for name, code in {**OVERLAYS, **BEHAVIOUR}.items():
+        (folder / name).write_text(code)
+    (folder / "a_folder").mkdir()
+    (folder / "a_file").write_text("a regular file\n")
+    (folder / "text.db").write_text("this is not an SQLite database\n" * 100)
+    (folder / "garbage.json").write_text("{not json")
+    template = folder / "template.db"
+    result = CliRunner().invoke(app, ["db", "upgrade", "--database", f"sqlite:///{template}"])
+    assert result.exit_code == 0, result.output
+    data = template.read_bytes()
+    (folder / "truncated.db").write_bytes(data[: len(data) // 3])
+    (folder / "unknown_revision.db").write_bytes(data)
+    with sqlite3.connect(folder / "unknown_revision.db") as db:
+        db.execute("update alembic_version set version_num = 'ffffdeadbeef'")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    made = tmp_path_factory.mktemp("robustness")
+    _make_files(made)
+    return made
+
+
+def invoke(args: Sequence[str], env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(app, list(args), env=env)
+    # CliRunner keeps anything that escaped the guard; nothing may (SystemExit is its exit)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result
+
+
+def check_error(result: Result, exit_code: int, *, as_json: bool, kind: str | None) -> None:
+    """No traceback, the exit code, one line on stderr; with JSON, the error object."""
+    everything = result.stdout + result.stderr
+    assert "Traceback" not in everything
+    assert PERSONAL not in everything
+    assert result.exit_code == exit_code, everything
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("wijkteamkit: error: "), lines[0]
+    if as_json:
+        document = json.loads(result.stdout)
+        assert document["ok"] is False
+        error = document["error"]
+        assert error["exit"] == exit_code
+        assert error["message"] and "\n" not in error["message"]
+        assert error["message"] in lines[0]
+        if kind is not None:
+            assert error["code"] == kind
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_invocation_is_one_line_and_the_documented_exit_code(case: Case, folder: Path) -> None:
+    args = [a.replace("{dir}", str(folder)) for a in case.args]
+    check_error(invoke(args), case.exit, as_json=False, kind=case.kind)
+    if case.json:
+        check_error(invoke([*args, "--format", "json"]), case.exit, as_json=True, kind=case.kind)
+
+
+def test_there_are_at_least_fifty_generated_cases() -> None:
+    assert len(CASES) >= 50
+    assert sum(1 for c in CASES if c.json) >= 50
+
+
+# -- known errors from the library map to their documented codes, without personal data --
+
+
+def _raise(exc: BaseException) -> Any:
+    def raiser(*args: object, **kwargs: object) -> Any:
+        raise exc
+
+    return raiser
+
+
+def _validation_error() -> Exception:
+    from pydantic import BaseModel, ValidationError
+
+    class Person(BaseModel):
+        bsn: int
+
+    try:
+        Person.model_validate({"bsn": PERSONAL})
+    except ValidationError as exc:
+        return exc
+    raise AssertionError("no validation error")
+
+
+def _sqlalchemy_error() -> Exception:
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError(
+        "INSERT INTO person (name) VALUES (?)", {"name": PERSONAL}, Exception(PERSONAL)
+    )
+
+
+def _known_errors() -> list[tuple[str, BaseException, int, str]]:
+    from wijkteamkit.engine.errors import AccessDenied
+    from wijkteamkit.loading import MunicipalityLoadError
+    from wijkteamkit.plugins import LoadError
+    from wijkteamkit.store.database import DatabaseError
+
+    return [
+        ("database", DatabaseError("cannot open it; check the path"), 2, "database"),
+        ("casework", AccessDenied("not your team"), 1, "casework"),
+        ("load", MunicipalityLoadError([LoadError("file x.py", "broken")]), 2, "load"),
+        ("validation", _validation_error(), 2, "invalid-input"),
+        ("sqlalchemy", _sqlalchemy_error(), 2, "database"),
+        ("os", FileNotFoundError(2, "No such file or directory", "/nowhere/x"), 2, "os"),
+        ("runtime", RuntimeError(PERSONAL), 3, "internal"),
+        ("key", KeyError(PERSONAL), 3, "internal"),
+        ("overflow", OverflowError(PERSONAL), 3, "internal"),
+        ("system-exit", SystemExit(0), 3, "internal"),
+        ("raised-interrupt", KeyboardInterrupt(), 3, "internal"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "kind"),
+    [pytest.param(e, c, k, id=name) for name, e, c, k in _known_errors()],
+)
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_library_errors_map_to_their_codes_without_personal_data(
+    monkeypatch: pytest.MonkeyPatch, exc: BaseException, code: int, kind: str, as_json: bool
+) -> None:
+    monkeypatch.setattr("wijkteamkit.loading.load_municipality", _raise(exc))
+    args = ["show", "GM0268", *(["--format", "json"] if as_json else [])]
+    result = invoke(args)
+    check_error(result, code, as_json=as_json, kind=kind)
+    if code == 3:
+        assert "internal error" in result.stderr and "--debug" in result.stderr
+
+
+def test_debug_shows_the_traceback_of_an_unexpected_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("wijkteamkit.loading.load_municipality", _raise(RuntimeError("bug")))
+    for args, env in (
+        (["--debug", "show", "GM0268"], None),
+        (["show", "GM0268"], {"WIJKTEAMKIT_DEBUG": "1"}),
+    ):
+        result = invoke(args, env)
+        assert result.exit_code == 3
+        assert "Traceback" in result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith("wijkteamkit: error: internal")
+
+
+def test_a_real_sigint_during_a_plugin_is_an_interrupt_not_a_load_error(folder: Path) -> None:
+    plugin = folder / "sigint_self.py"
+    plugin.write_text(
+        "import os, signal\n"
+        "def wijkteamkit_teams(municipality):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return []\n"
+    )
+    result = invoke(["validate", "GM0268", "--plugin-file", str(plugin), "--format", "json"])
+    check_error(result, 130, as_json=True, kind="interrupted")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_plugin_raising_systemexit_0_cannot_make_validate_pass(folder: Path) -> None:
+    result = invoke(["validate", "GM0268", "--plugin-file", str(folder / "exit0_hook.py")])
+    assert result.exit_code == 2
+    assert "exit0_hook.py" in result.stdout + result.stderr
+    assert "SystemExit" in result.stdout
+
+
+def test_good_invocations_still_exit_0() -> None:
+    assert invoke(["show", "GM0268", "--on", "2015-01-01", "--format", "json"]).exit_code == 0
+    assert invoke(["validate", "GM0268", "--on", "2015-01-01"]).exit_code in (0, 1)
+    assert invoke(["--help"]).exit_code == 0
+
+
+# -- the pieces, property-tested --
+
+
+@given(st.text(max_size=14))
+def test_parse_date_accepts_exactly_iso_dates_in_range(value: str) -> None:
+    try:
+        parsed = parse_date(value)
+    except CliError as exc:
+        assert exc.exit_code == 2 and "\n" not in exc.message
+        return
+    assert parsed is not None and parsed.isoformat() == value
+    assert 1900 <= parsed.year <= 2999
+
+
+@given(st.dates())
+def test_parse_date_round_trips_every_date_in_range_and_refuses_the_rest(value: Any) -> None:
+    text = value.isoformat()
+    if 1900 <= value.year <= 2999:
+        assert parse_date(text) == value
+    else:
+        with pytest.raises(CliError):
+            parse_date(text)
+
+
+def test_wants_json_reads_both_spellings_and_stops_at_double_dash() -> None:
+    assert wants_json(["show", "x", "--format", "json"])
+    assert wants_json(["show", "x", "--format=json"])
+    assert not wants_json(["show", "x", "--format", "text"])
+    assert not wants_json(["show", "x", "--format"])
+    assert not wants_json(["show", "--", "--format", "json"])
+
+
+TOKENS = [
+    "validate",
+    "show",
+    "budget",
+    "plugins",
+    "funding",
+    "resolve",
+    "matrix",
+    "tender",
+    "score",
+    "award",
+    "export",
+    "GM0268",
+    "GM0796",
+    "nijmegen",
+    "atlantis",
+    "begeleiding",
+    "open-inloop-noord",
+    "--on",
+    "--compare",
+    "--published",
+    "2015-01-01",
+    "20150101",
+    "-m",
+    "--format",
+    "json",
+    "text",
+    "csv",
+    "--strict",
+    "--all",
+    "--plugin-file",
+    "--bids",
+    "--delivery",
+    "pgb",
+    "--provider",
+    "--help",
+    "",
+    "-",
+    "--",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(TOKENS), max_size=7))
+def test_random_command_lines_never_show_a_traceback(argv: list[str]) -> None:
+    result = invoke(argv)
+    everything = result.stdout + result.stderr
+    assert "Traceback" not in everything
+    assert result.exit_code in (0, 1, 2), everything
+    if result.exit_code == 2:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("wijkteamkit: error: "), everything
+
+
+# -- the real entry point, in subprocesses --
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wijkteamkit", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    "plugin", ["exit0_import.py", "kbd_import.py", "exit0_hook.py", "kbd_hook.py"]
+)
+def test_the_console_entry_point_turns_a_plugin_exit_into_a_load_error(
+    folder: Path, plugin: str
+) -> None:
+    result = _run("validate", "GM0268", "--plugin-file", str(folder / plugin), "--format", "json")
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 2
+    assert plugin in json.dumps(json.loads(result.stdout)["load_errors"])
+    assert result.stderr.startswith("wijkteamkit: error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_console_entry_point_hides_an_internal_errors_text() -> None:
+    patch = (
+        "import wijkteamkit.loading as l\n"
+        f"l.load_municipality = lambda *args: int({PERSONAL!r})\n"
+        "from wijkteamkit.cli.app import main\nmain()\n"
+    )
+    command = [sys.executable, "-c", patch, "show", "GM0268"]
+    quiet = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert quiet.returncode == 3
+    assert "Traceback" not in quiet.stderr and PERSONAL not in quiet.stderr
+    assert quiet.stderr.startswith("wijkteamkit: error: internal error: ValueError")
+    loud = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "WIJKTEAMKIT_DEBUG": "1"},
+    )
+    assert loud.returncode == 3 and "Traceback" in loud.stderr
+
+
+def test_ctrl_c_of_the_cli_itself_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    plugin = tmp_path / "slow.py"
+    plugin.write_text(
+        "import sys, time\nsys.stderr.write('ready\\n')\nsys.stderr.flush()\ntime.sleep(120)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wijkteamkit", "validate", "GM0268", "--plugin-file", str(plugin)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    assert process.stderr.readline() == "ready\n"
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert "Traceback" not in stdout + stderr
+    assert stderr.strip() == "wijkteamkit: error: interrupted"
