@@ -439,11 +439,12 @@ def test_malformed_json_raises_validation_error_and_nothing_else(
     day=st.dates(),
 )
 def test_any_datetime_or_date_is_either_refused_or_plausible(moment: datetime, day: date) -> None:
-    for model, data in [
+    cases: list[tuple[type[BaseModel], dict[str, Any]]] = [
         (Signal, signal(received_at=moment)),
         (ConsentIn, consent(valid_to=moment)),
         (PersonIn, person(birth_date=day)),
         (AssessmentIn, assessment(held_at=datetime.combine(day, time(), tzinfo=UTC))),
-    ]:
+    ]
+    for model, data in cases:
         with contextlib.suppress(ValidationError):
             _within_limits(model.model_validate(data))
