@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from case_helpers import Clock, actor
+from rls_harness import engine_transactions_as_bound_role
 from sample_town import SampleTown
 
 from wijkteamkit.engine.casework import CaseSession, Casework
@@ -72,11 +73,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def casework(database_url: str, clock: Clock) -> Iterator[Casework]:
+def casework(
+    database_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Casework]:
+    """On PostgreSQL the engine's transactions run as a row-level-security-bound role."""
     harness = PluginHarness()
     harness.register(SampleTown())
     engine = open_database(database_url)
-    yield Casework(engine, harness.load(), clock)
+    with engine_transactions_as_bound_role(engine, monkeypatch):
+        yield Casework(engine, harness.load(), clock)
     engine.dispose()
 
 

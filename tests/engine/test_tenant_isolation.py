@@ -6,16 +6,17 @@ that is NOSUPERUSER NOBYPASSRLS and not the owner); two municipalities share one
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from case_helpers import HOUSEHOLD, T0, Clock, actor, assessment, consent
+from case_helpers import T0, Clock, actor, assessment, consent
 from conftest import _postgres_admin_url
+from rls_harness import doc_sql
 from sample_town import ON, SRC, SampleTown
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -23,17 +24,19 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, select
 
 from wijkteamkit import Municipality, Signal
-from wijkteamkit.domain.case import PlanIn
+from wijkteamkit.domain.case import HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
-from wijkteamkit.engine.errors import NotFound
+from wijkteamkit.engine.errors import CaseworkError, NotFound
 from wijkteamkit.store import audit, tenancy
 from wijkteamkit.store.database import DatabaseError, connect, open_database, upgrade
 from wijkteamkit.store.tables import AuditHeadRow, HouseholdRow
 from wijkteamkit.testing import PluginHarness
 
-DOC = Path(__file__).parents[2] / "docs" / "database.md"
 OTHER = "GM0002"
 SIGNAL = Signal(reporter="gp", received_at=T0, summary="zorgen over schulden")
+HOUSEHOLD = HouseholdIn(
+    postcode="1234 AB", members=(PersonIn(role="head", birth_date=date(1970, 5, 1)),)
+)
 PLAN = PlanIn(
     goals=[{"domain": "financien", "goal": "Schulden op orde"}],
     actions=[
@@ -50,13 +53,6 @@ PLAN = PlanIn(
 TENANT_TABLES = sorted(
     name for name, table in SQLModel.metadata.tables.items() if "municipality" in table.columns
 )
-
-
-def _doc_sql(marker: str) -> list[str]:
-    """The statements of the ``sql`` block after ``<!-- test: marker -->`` in docs/database.md."""
-    match = re.search(rf"<!-- test: {marker} -->\n```sql\n(.*?)```", DOC.read_text(), re.S)
-    assert match, f"docs/database.md has no {marker} block"
-    return [s.strip() for s in match.group(1).split(";") if s.strip()]
 
 
 def _run_as(dsn: str, statements: list[str], names: dict[str, str]) -> None:
@@ -102,12 +98,12 @@ def deployment() -> Iterator[Deployment]:
     except psycopg.OperationalError:
         pytest.skip(f"PostgreSQL not reachable at {_postgres_admin_url()}")
     database = f"wtk_rls_{suffix}"
-    _run_as(dsn, _doc_sql("sql-superuser"), names)
+    _run_as(dsn, doc_sql("sql-superuser"), names)
     try:
         owner_dsn = make_url(_url(admin, names["wijkteamkit_owner"], database))
         _run_as(
             owner_dsn.set(drivername="postgresql").render_as_string(hide_password=False),
-            _doc_sql("sql-database"),
+            doc_sql("sql-database"),
             names,
         )
         owner_url = _url(admin, names["wijkteamkit_owner"], database)
@@ -159,7 +155,7 @@ def towns(engine: Engine) -> tuple[CaseSession, CaseSession]:
 def _case(worker: CaseSession) -> int:
     """A household with a row in every tenant table: signal, assessment, escalation proposal,
     consents, a withdrawal, a disclosure, audit entries."""
-    household, signal = worker.receive_signal(SIGNAL, HOUSEHOLD)
+    household, signal = worker.receive_signal(SIGNAL, HOUSEHOLD)  # no BSN: always a new one
     worker.triage(signal, integral=True)
     worker.record_assessment(household, assessment())
     worker.record_consent(consent(household))
@@ -170,6 +166,14 @@ def _case(worker: CaseSession) -> int:
     worker.withdraw_consent(latest)
     worker.disclose(household, "regieteam", "casework", ["financien"])
     return household
+
+
+def _assert_refused_by_policy(error: CaseworkError) -> None:
+    """The engine translated the error (no SQL in its message); the cause was the policy."""
+    cause = error.__context__
+    assert isinstance(cause, DBAPIError)
+    assert "violates row-level security policy" in str(cause.orig)
+    assert "GM0002" not in str(error) and "INSERT" not in str(error)
 
 
 def _municipalities(db: Session, table: str) -> set[str]:
@@ -264,13 +268,15 @@ def test_writes_to_another_municipality_are_refused_or_touch_nothing(
         "INSERT INTO household (municipality, postcode, case_state, created_at)"
         " VALUES (:code, '1234AB', 'signal', now())"
     )
-    with pytest.raises(DBAPIError, match="row-level security"), here._transaction() as db:
+    with pytest.raises(CaseworkError) as refused, here._transaction() as db:
         db.execute(insert, {"code": OTHER})
-    with pytest.raises(DBAPIError, match="row-level security"), here._transaction() as db:
+    _assert_refused_by_policy(refused.value)
+    with pytest.raises(CaseworkError) as refused, here._transaction() as db:
         db.execute(
             text("UPDATE household SET municipality = :code WHERE id = :id"),
             {"code": OTHER, "id": mine},
         )
+    _assert_refused_by_policy(refused.value)
     with here._transaction() as db:
         for statement in (
             "UPDATE household SET postcode = '9999ZZ' WHERE id = :id",
