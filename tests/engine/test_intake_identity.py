@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from case_helpers import T0, Clock, actor, assessment
+from case_helpers import T0, Clock, actor, assessment, consent
 from sample_town import SRC, SampleTown, defaults, members
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -369,6 +369,30 @@ def test_a_birth_date_after_today_in_amsterdam_is_refused(
         centrum.receive_signal(SIGNAL, born(date(2016, 3, 3)))
     assert count(casework, HouseholdRow) == 0
     centrum.receive_signal(SIGNAL, born(date(2016, 3, 2)))
+
+
+def test_a_consent_starting_more_than_a_day_ahead_is_refused_one_ending_later_is_not(
+    centrum: CaseSession, visited: int, clock: Clock
+) -> None:
+    centrum.record_assessment(visited, assessment())
+    with pytest.raises(RuleViolation, match=r"\[date\] valid_from lies more than a day"):
+        centrum.record_consent(consent(visited, valid_from=clock.now + timedelta(days=2)))
+    far = clock.now + timedelta(days=3650)
+    assert centrum.record_consent(consent(visited, valid_to=far)) > 0
+    assert centrum.record_consent(consent(visited, valid_from=clock.now + timedelta(hours=23))) > 0
+
+
+def test_unknown_disclosure_scopes_are_refused_with_the_known_ones(
+    centrum: CaseSession, visited: int
+) -> None:
+    centrum.record_assessment(visited, assessment())
+    centrum.record_consent(consent(visited))
+    with pytest.raises(
+        RuleViolation,
+        match=r"\[life-domain\] unknown life domain\(s\) in the scope financen; known: .*financien",
+    ):
+        centrum.disclose(visited, "regieteam", "casework", ["financen"])
+    assert centrum.disclose(visited, "regieteam", "casework", ["financien"]).permitted
 
 
 # --- ids out of range ------------------------------------------------------------------------

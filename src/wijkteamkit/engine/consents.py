@@ -21,6 +21,7 @@ from .consent import Decision
 from .errors import (
     RuleViolation,
 )
+from .inputs import require_known, require_not_future
 from .process import (
     CaseState,
 )
@@ -39,6 +40,7 @@ class ConsentOps(SessionBase):
                 f"consent scope names unknown life domain(s) {', '.join(unknown)}",
                 rule="life-domain",
             )
+        require_not_future(consent.valid_from, self._now(), "valid_from")
         if consent.form == "spoken" and self.casework.policy.written_required:
             raise RuleViolation(
                 "the consent policy requires written consent; record the resident's written "
@@ -147,6 +149,8 @@ class ConsentOps(SessionBase):
         recipient = _folded("recipient", recipient, fold)
         purpose = _folded("purpose", purpose, fold)
         scope = [_folded("scope", key, fold_key) for key in scope]
+        domains = [d.key for d in self.setup.life_domains]
+        require_known(scope, domains, "life domain(s) in the scope", "life-domain")
         if legal_basis is not None:
             legal_basis = _folded("legal basis", legal_basis, fold_key)
         with self._transaction() as db:
