@@ -7,7 +7,7 @@ teams in each; every query must return exactly what its actor may see and nothin
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -32,7 +32,6 @@ from wijkteamkit.engine.listing import (
     HouseholdSummary,
     Page,
 )
-from wijkteamkit.store.database import open_database
 from wijkteamkit.store.tables import AuditEntryRow, HouseholdRow
 from wijkteamkit.testing import PluginHarness
 
@@ -131,12 +130,33 @@ class World:
             rows = db.exec(select(AuditEntryRow).order_by(col(AuditEntryRow.id).desc())).all()
             return list(reversed(rows[:n]))
 
-    def household_ids(self, code: str, team: str) -> list[int]:
+    def household_ids(self, code: str, team: str, state: str | None = None) -> list[int]:
+        """The truth a listing must match, read directly."""
         with Session(self.one.casework.engine) as db:
             query = select(HouseholdRow.id).where(
                 HouseholdRow.municipality == code, HouseholdRow.team == team
             )
+            if state is not None:
+                query = query.where(HouseholdRow.case_state == state)
             return sorted(i for i in db.exec(query).all() if i is not None)
+
+    def audit_seqs(
+        self,
+        code: str,
+        upto: int | None = None,
+        subject: int | None = None,
+        action: str | None = None,
+    ) -> list[int]:
+        """The sequence numbers an audit log read must return, read directly."""
+        with Session(self.one.casework.engine) as db:
+            query = select(AuditEntryRow.seq).where(AuditEntryRow.municipality == code)
+            if upto is not None:
+                query = query.where(col(AuditEntryRow.seq) <= upto)
+            if subject is not None:
+                query = query.where(AuditEntryRow.subject == subject)
+            if action is not None:
+                query = query.where(AuditEntryRow.action == action)
+            return sorted(db.exec(query).all())
 
 
 def _populate(town: Town, clock: Clock) -> None:
@@ -173,27 +193,28 @@ def _populate(town: Town, clock: Clock) -> None:
 
 
 @pytest.fixture
-def world(database_url: str, clock: Clock) -> Iterator[World]:
-    engine = open_database(database_url)
-    one = Town(_casework(engine, "GM0001", "Teststad", clock), "GM0001")
-    two = Town(_casework(engine, "GM0002", "Tweedestad", clock), "GM0002")
+def world(casework: Casework, clock: Clock) -> World:
+    """Both municipalities on the shared fixture's database (and so its database role)."""
+    one = Town(_casework(casework.engine, "GM0001", "Teststad", clock), "GM0001")
+    two = Town(_casework(casework.engine, "GM0002", "Tweedestad", clock), "GM0002")
     _populate(one, clock)
     two.households["c-signalled"], _ = two.as_().receive_signal(
         Signal(reporter="gp", received_at=T0), _household("1234AB", SHARED_BSN)
     )
-    yield World(one, two, clock)
-    engine.dispose()
+    return World(one, two, clock)
 
 
 def _all_pages(fetch: Callable[[str | None], Page[Any]]) -> list[Any]:
+    """Every item of a listing, page by page; a listing that does not end fails."""
     items: list[Any] = []
     after: str | None = None
-    while True:
+    for _ in range(500):
         page = fetch(after)
         items += page.items
         if page.next is None:
             return items
         after = page.next
+    pytest.fail("the listing did not end after 500 pages")
 
 
 def _one_query_entry(world: World, before: int, action: str) -> AuditEntryRow:
@@ -249,7 +270,9 @@ def test_households_filter_by_state_and_neighbourhood(world: World) -> None:
     assert [s.id for s in in_centrum] == world.household_ids("GM0001", CENTRUM)
     with pytest.raises(RuleViolation, match="unknown case state"):
         worker.households(state="gesloten")
-    with pytest.raises(RuleViolation, match="'zuid' is not a neighbourhood of Teststad"):
+    with pytest.raises(
+        RuleViolation, match="no such neighbourhood in Teststad; known: centrum, noord"
+    ):
         worker.households(neighbourhood="zuid")
 
 
@@ -286,22 +309,33 @@ def test_a_household_list_is_one_audit_entry_with_filter_names_and_count(world: 
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(limit=st.integers(1, 7))
-def test_household_pages_are_complete_and_stable(world: World, limit: int) -> None:
+@given(
+    limit=st.integers(1, 7),
+    state=st.sampled_from([None, "signalled", "assessed", "concept_plan", "closed"]),
+    neighbourhood=st.sampled_from([None, "centrum"]),
+)
+def test_household_pages_are_complete_and_stable(
+    world: World, limit: int, state: str | None, neighbourhood: str | None
+) -> None:
     worker = world.one.as_()
     before = world.audit_count()
     pages: list[Page[HouseholdSummary]] = []
 
     def fetch(after: str | None) -> Page[HouseholdSummary]:
-        pages.append(worker.households(after=after, limit=limit))
+        pages.append(
+            worker.households(neighbourhood=neighbourhood, state=state, after=after, limit=limit)
+        )
         return pages[-1]
 
-    ids = [s.id for s in _all_pages(fetch)]
-    assert ids == world.household_ids("GM0001", CENTRUM)
+    listed = _all_pages(fetch)
+    assert [s.id for s in listed] == world.household_ids("GM0001", CENTRUM, state)
+    assert all(s.case_state == state for s in listed if state)
     assert all(len(p.items) <= limit for p in pages) and all(p.items for p in pages[:-1])
-    assert world.audit_count() == before + len(pages)
+    entries = world.last_entries(world.audit_count() - before)
+    assert [e.action for e in entries] == ["query.households"] * len(pages)
+    assert [e.detail["count"] for e in entries] == [len(p.items) for p in pages]
 
 
 def test_a_listing_is_a_snapshot_of_its_first_page(world: World) -> None:
@@ -585,14 +619,25 @@ def test_an_audit_log_read_is_one_entry_naming_its_filters(world: World) -> None
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(limit=st.integers(1, 9))
-def test_audit_pages_end_although_each_page_read_is_audited(world: World, limit: int) -> None:
+@given(
+    limit=st.integers(1, 9),
+    subject=st.sampled_from([None, "c-signalled", "c-active", "n-proposed"]),
+    action=st.sampled_from(
+        [None, "signal.received", "query.audit_log", "assessment.recorded", "no.such"]
+    ),
+)
+def test_audit_pages_are_complete_and_end_although_each_read_is_audited(
+    world: World, limit: int, subject: str | None, action: str | None
+) -> None:
     auditor = _auditor(world.one)
-    first = auditor.audit_log(limit=limit)
-    assert first.next is not None  # the world holds more entries than any page here
-    bound = int(first.next.split(":")[1])
-    rest = _all_pages(lambda a: auditor.audit_log(after=a or first.next, limit=limit))
-    entries: list[AuditEntryView] = [*first.items, *rest]
-    assert [e.seq for e in entries] == list(range(1, bound + 1))
+    household = world.one.households[subject] if subject else None
+    bound = world.audit_seqs("GM0001")[-1]
+    entries: list[AuditEntryView] = _all_pages(
+        lambda a: auditor.audit_log(subject=household, action=action, after=a, limit=limit)
+    )
+    assert [e.seq for e in entries] == world.audit_seqs("GM0001", bound, household, action)
+    assert all(
+        (e.subject, e.action) == (household or e.subject, action or e.action) for e in entries
+    )

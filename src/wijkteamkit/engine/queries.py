@@ -72,8 +72,9 @@ class QueryOps(SessionBase):
         if neighbourhood is not None and not any(
             n.key == neighbourhood for n in self.setup.neighbourhoods
         ):
+            known = ", ".join(n.key for n in self.setup.neighbourhoods)
             raise RuleViolation(
-                f"{neighbourhood!r} is not a neighbourhood of {self.setup.municipality.name}",
+                f"no such neighbourhood in {self.setup.municipality.name}; known: {known}",
                 rule="neighbourhood",
             )
         with self._transaction() as db:
