@@ -34,6 +34,7 @@ from .domain import (
     TeamFunction,
     TenderProcedure,
 )
+from .interrupts import plugin_failure
 from .manager import MunicipalityPlugins, Registered
 from .plugins import (
     NATIONAL_PLUGIN,
@@ -44,7 +45,6 @@ from .plugins import (
     describe_exception,
     discover,
     import_plugin,
-    plugin_failure,
 )
 
 COLLECTION_HOOKS: dict[str, tuple[str, type[Item]]] = {

@@ -11,7 +11,8 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .plugins import Layer, LoadError, PluginSource, describe_exception, plugin_failure
+from .interrupts import plugin_failure
+from .plugins import Layer, LoadError, PluginSource, describe_exception
 
 HOOK_PREFIX = "wijkteamkit_"
 

@@ -11,17 +11,16 @@ import hashlib
 import importlib
 import importlib.util
 import os
-import signal
 import sys
-import threading
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
+
+from .interrupts import plugin_failure
 
 MUNICIPALITY_GROUP = "wijkteamkit.municipalities"
 """Entry-point group of municipality plugins; the entry-point name is the CBS code."""
@@ -271,53 +270,6 @@ def _import_file(path: Path) -> ModuleType:
         raise
     _file_modules[path] = module
     return module
-
-
-_interrupts_tracked = False
-_interrupt_received = False
-
-
-def plugin_failure(exc: BaseException) -> bool:
-    """Whether ``exc``, raised by plugin code, is the plugin's failure rather than the user's.
-
-    Every exception is, ``SystemExit`` and ``GeneratorExit`` included: a plugin must not end
-    the process. ``KeyboardInterrupt`` is a real Ctrl-C only when the process received SIGINT
-    while :func:`tracking_interrupts` was active; one a plugin raised itself is its failure.
-    Outside tracking (an embedding program) a ``KeyboardInterrupt`` is always passed on.
-    """
-    if isinstance(exc, KeyboardInterrupt):
-        return _interrupts_tracked and not _interrupt_received
-    return True
-
-
-@contextmanager
-def tracking_interrupts() -> Iterator[None]:
-    """Tell a real Ctrl-C (SIGINT) from a ``KeyboardInterrupt`` that plugin code raises.
-
-    Installs a SIGINT handler that notes the signal and raises ``KeyboardInterrupt`` as
-    Python's default does; restores the previous handler on exit. Outside the main thread,
-    or when SIGINT is not handled the default way, nothing is installed and nothing tracked.
-    """
-    global _interrupts_tracked, _interrupt_received
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
-        yield
-        return
-
-    def note(signum: int, frame: object) -> None:
-        global _interrupt_received
-        _interrupt_received = True
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, note)
-    _interrupts_tracked, _interrupt_received = True, False
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        _interrupts_tracked = False
 
 
 def describe_exception(exc: BaseException) -> str:

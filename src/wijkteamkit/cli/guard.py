@@ -16,7 +16,7 @@ from typing import Any
 
 from typer.core import TyperGroup
 
-from ..plugins import plugin_failure, plugin_of, tracking_interrupts
+from ..interrupts import plugin_failure, tracking_interrupts
 from .common import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -206,6 +206,8 @@ def _unexpected(exc: BaseException) -> int:
 
 def _plugin_frame(exc: BaseException) -> tuple[str, str, int | None] | None:
     """The innermost frame of ``exc``'s traceback that runs a plugin's code."""
+    from ..plugins import plugin_of
+
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         label = plugin_of(frame.filename)
         if label is not None:
