@@ -6,6 +6,9 @@ that is NOSUPERUSER NOBYPASSRLS and not the owner); two municipalities share one
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -453,3 +456,44 @@ def test_downgrade_lifts_and_upgrade_restores_the_policies(deployment: Deploymen
         ).scalar_one()
         assert forced is True
     owner.dispose()
+
+
+# --- the audit commands under row-level security -------------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wijkteamkit", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_audit_verify_runs_as_the_owner_and_refuses_the_engine_role_over_everything(
+    deployment: Deployment, towns: tuple[CaseSession, CaseSession]
+) -> None:
+    """The engine role would see no rows and call an empty log intact: it is refused instead,
+    unless it names its municipality, whose chain it can see."""
+    here, there = towns
+    _case(here), _case(there)
+    with here._transaction() as db:
+        own = audit.count(db, "GM0001")
+    refused = _cli("audit", "verify", "--database", deployment.engine_url)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    message = (refused.stdout + refused.stderr).strip()
+    assert "row-level security" in message and "schema owner" in message
+    assert len(message.splitlines()) == 1 and "Traceback" not in message
+    as_json = _cli("audit", "verify", "--database", deployment.engine_url, "--format", "json")
+    assert as_json.returncode == 2
+    assert "row-level security" in json.loads(as_json.stdout)["error"]["message"]
+    bound = _cli(
+        "audit", "verify", "--database", deployment.engine_url, "--municipality", "GM0001",
+        "--format", "json",
+    )  # fmt: skip
+    assert bound.returncode == 0, bound.stdout + bound.stderr
+    assert json.loads(bound.stdout)["entries"] == own
+    owner = _cli("audit", "verify", "--database", deployment.owner_url, "--format", "json")
+    assert owner.returncode == 0, owner.stdout + owner.stderr
+    assert json.loads(owner.stdout)["entries"] > own

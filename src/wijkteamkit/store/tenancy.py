@@ -77,6 +77,6 @@ def require_every_municipality(session: Session, command: str) -> None:
         user: Any = session.execute(text("SELECT current_user")).scalar_one()
         raise DatabaseError(
             f"{command} needs every municipality's rows, but the database role {user!s} sees "
-            "only its bound municipality (row-level security); run it as the schema owner, "
-            "see docs/database.md"
+            "one municipality's at most (row-level security); run it as the schema owner "
+            "(see docs/database.md)"
         )
