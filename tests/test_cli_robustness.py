@@ -555,3 +555,56 @@ def test_ctrl_c_of_the_cli_itself_exits_130_without_a_traceback(tmp_path: Path) 
     assert process.returncode == 130
     assert "Traceback" not in stdout + stderr
     assert stderr.strip() == "wijkteamkit: error: interrupted"
+
+
+# -- the library rules behind it: load() without the command line --
+
+
+@pytest.mark.parametrize(
+    "plugin",
+    [
+        "exit0_import.py",
+        "exit3_import.py",
+        "generator_exit_import.py",
+        "exit0_hook.py",
+        "exit_in_generator_hook.py",
+        "exit_policy_hook.py",
+    ],
+)
+def test_load_turns_a_plugin_exit_into_a_load_error_naming_it(folder: Path, plugin: str) -> None:
+    from wijkteamkit.loading import load
+
+    report = load(["GM0268"], [folder / plugin])
+    assert any(plugin in e.plugin and "Exit" in e.message for e in report.errors), report.errors
+
+
+def test_without_the_cli_a_plugins_keyboard_interrupt_reaches_the_caller(folder: Path) -> None:
+    from wijkteamkit.loading import load
+
+    with pytest.raises(KeyboardInterrupt):
+        load(["GM0268"], [folder / "kbd_hook.py"])
+
+
+def test_while_tracking_a_plugins_own_keyboard_interrupt_is_its_failure(folder: Path) -> None:
+    from wijkteamkit.interrupts import tracking_interrupts
+    from wijkteamkit.loading import load
+
+    with tracking_interrupts():
+        report = load(["GM0268"], [folder / "kbd_hook.py"])
+    assert [e.hook for e in report.errors] == ["wijkteamkit_principles"]
+    assert "KeyboardInterrupt" in report.errors[0].message
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_real_sigint_while_tracking_reaches_the_caller(folder: Path) -> None:
+    from wijkteamkit.interrupts import tracking_interrupts
+    from wijkteamkit.loading import load
+
+    plugin = folder / "sigint_library.py"
+    plugin.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGINT)\n")
+    with pytest.raises(KeyboardInterrupt), tracking_interrupts():
+        load(["GM0268"], [plugin])
+    # the next tracked run starts afresh: a plugin's own interrupt is its failure again
+    with tracking_interrupts():
+        report = load(["GM0268"], [folder / "kbd_import.py"])
+    assert report.errors and "KeyboardInterrupt" in report.errors[0].message
