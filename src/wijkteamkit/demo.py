@@ -20,7 +20,7 @@ from .domain import EscalationTarget, MunicipalitySetup, Neighbourhood, Signal, 
 from .domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
 from .engine.casework import CaseSession, Casework
 from .engine.errors import ConsentRequired
-from .store import audit
+from .store import audit, tenancy
 
 DEFAULT_DAY = date(2015, 3, 2)
 """The demo runs after the 2015 reform by default: Veilig Thuis and the meldrecht exist then."""
@@ -260,6 +260,7 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
         )
 
     with Session(casework.engine) as db:
+        tenancy.bind(db, code)
         breaks = audit.verify(db, code)
         report.audit_entries = audit.count(db, code)
     report.audit_intact = not breaks
@@ -281,6 +282,7 @@ def _confirm_one(
     from .store.tables import EscalationRow
 
     with Session(casework.engine) as db:
+        tenancy.bind(db, casework.setup.code)
         rows = db.exec(select(EscalationRow).where(EscalationRow.household_id == household)).all()
     chosen = next(
         (r for r in rows if wanted is not None and r.target == wanted.key and r.id in proposed),

@@ -497,3 +497,15 @@ def test_audit_verify_runs_as_the_owner_and_refuses_the_engine_role_over_everyth
     owner = _cli("audit", "verify", "--database", deployment.owner_url, "--format", "json")
     assert owner.returncode == 0, owner.stdout + owner.stderr
     assert json.loads(owner.stdout)["entries"] > own
+
+
+def test_the_demo_verifies_its_own_chain_as_the_engine_role(deployment: Deployment) -> None:
+    """The demo's own reads bind to its municipality: run as the engine role, it still finds
+    its escalations and checks the entries it wrote (not an empty, "intact" log)."""
+    from wijkteamkit.demo import run_demo
+
+    casework = Casework.open("nijmegen", deployment.engine_url)
+    report = run_demo(casework, lambda _line: None)
+    casework.engine.dispose()
+    assert report.audit_intact
+    assert report.audit_entries > 10
