@@ -138,6 +138,7 @@ def verify(session: Session, municipality: str | None = None) -> list[Break]:
     if municipality is not None:
         query = query.where(AuditEntryRow.municipality == municipality)
     previous: dict[str, str] = {}
+    last: dict[str, int] = {}
     bindings: list[AuditEntryRow] = []
     for entry in _stream(session, query):
         expected_prev = previous.get(entry.municipality, GENESIS)
@@ -148,17 +149,23 @@ def verify(session: Session, municipality: str | None = None) -> list[Break]:
         elif _digest(entry) != entry.hash:
             breaks.append(Break(entry.municipality, entry.seq, "content does not match its hash"))
         previous[entry.municipality] = entry.hash
+        last[entry.municipality] = entry.seq
         detail = entry.detail if isinstance(entry.detail, dict) else {}
         if "record" in detail or entry.action == "household.erased":
             bindings.append(entry)
-    heads = session.exec(select(AuditHeadRow)).all()
-    for head in heads:
+    heads = {h.municipality: h for h in session.exec(select(AuditHeadRow)).all()}
+    for head in heads.values():
         if municipality is not None and head.municipality != municipality:
             continue
-        if previous.get(head.municipality, GENESIS) != head.hash:
+        if (last.get(head.municipality, 0), previous.get(head.municipality, GENESIS)) != (
+            head.seq,
+            head.hash,
+        ):
             breaks.append(
                 Break(head.municipality, head.seq, "the chain's last entry is missing or changed")
             )
+    for chain in sorted(set(previous) - set(heads)):
+        breaks.append(Break(chain, 0, "the chain's head row is missing"))
     breaks += [
         Break(m, seq, problem) for m, seq, problem in check_records(session, bindings, municipality)
     ]

@@ -74,9 +74,10 @@ def check_records(
         key = (str(record.get("table")), record["id"])
         if key[0] not in names:
             continue
-        if key in bound:
+        earlier = bound.get(key)
+        if earlier is not None and not _erased_since(erased, earlier):
             problems.append((entry.municipality, entry.seq, f"{key[0]} {key[1]} recorded twice"))
-        bound[key] = entry
+        bound[key] = entry  # SQLite reuses the ids of erased rows
     for table in BOUND_TABLES:
         name = str(table.__tablename__)
         query = select(table).order_by(col(table.id))  # type: ignore[attr-defined]
@@ -96,8 +97,13 @@ def check_records(
                     (recorded.municipality, recorded.seq, f"{name} {row_id} was changed")
                 )
     for (name, row_id), entry in bound.items():
-        erased_at = erased.get((entry.municipality, entry.subject))
-        if erased_at is None or erased_at < entry.seq:
+        if not _erased_since(erased, entry):
             problems.append((entry.municipality, entry.seq, f"{name} {row_id} is missing"))
     problems.sort(key=lambda p: (p[0], p[1], p[2]))
     return problems
+
+
+def _erased_since(erased: dict[tuple[str, int | None], int], entry: AuditEntryRow) -> bool:
+    """Whether the household of ``entry`` was erased after it (by the entries read so far)."""
+    erased_at = erased.get((entry.municipality, entry.subject))
+    return erased_at is not None and erased_at > entry.seq
