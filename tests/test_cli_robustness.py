@@ -64,6 +64,16 @@ BEHAVIOUR = {
     ),
     "score_exit.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    raise SystemExit(0)\n",
     "municipality_exit.py": "def wijkteamkit_municipality():\n    raise SystemExit(0)\n",
+    "funding_int.py": "def wijkteamkit_resolve_funding(setup, provision, on, delivery):\n    return 42\n",
+    "funding_dict.py": (
+        "def wijkteamkit_resolve_funding(setup, provision, on, delivery):\n"
+        "    return {'nonsense': 1}\n"
+    ),
+    "score_text.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return 'abc'\n",
+    "score_bool.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return True\n",
+    "score_eleven.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return 11.5\n",
+    "score_nan.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return float('nan')\n",
+    "score_fine.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return 7.25\n",
 }
 """Plugin files whose behaviour hook (or municipality hook) breaks when a command calls it."""
 
@@ -175,7 +185,7 @@ def _cases() -> Iterator[Case]:
         yield Case(("budget", "GM0268", *plugin), kind="load")
     for name in ("missing.py", "a_folder", "not_python.py", "exit0_import.py", "kbd_import.py"):
         yield Case(("plugins", "--plugin-file", f"{{dir}}/{name}"), kind="load")
-    for name in ("funding_exit.py", "funding_kbd.py"):
+    for name in ("funding_exit.py", "funding_kbd.py", "funding_int.py", "funding_dict.py"):
         yield Case(
             (
                 "funding",
@@ -190,10 +200,13 @@ def _cases() -> Iterator[Case]:
             ),
             kind="plugin",
         )
-    for name in ("score_error.py", "score_exit.py"):
+    scorers = ("score_error.py", "score_exit.py", "score_text.py", "score_bool.py")
+    for index, name in enumerate((*scorers, "score_eleven.py", "score_nan.py")):
+        command = ("tender", ("score", "award", "export")[index % 3], "GM0796", "open-inloop-noord")
         yield Case(
-            ("tender", "score", "GM0796", "open-inloop-noord", "--plugin-file", f"{{dir}}/{name}"),
+            (*command, "--plugin-file", f"{{dir}}/{name}"),
             kind="plugin",
+            json="export" not in command,
         )
     yield Case(("show", "GM0001", "--plugin-file", "{dir}/municipality_exit.py"))
 
@@ -252,7 +265,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def invoke(args: Sequence[str], env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(app, list(args), env=env)
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "250", **(env or {})})
     # CliRunner keeps anything that escaped the guard; nothing may (SystemExit is its exit)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
@@ -283,9 +296,16 @@ def check_error(result: Result, exit_code: int, *, as_json: bool, kind: str | No
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_invocation_is_one_line_and_the_documented_exit_code(case: Case, folder: Path) -> None:
     args = [a.replace("{dir}", str(folder)) for a in case.args]
-    check_error(invoke(args), case.exit, as_json=False, kind=case.kind)
+    plugin = Path(args[args.index("--plugin-file") + 1]).name if "--plugin-file" in args else None
+    result = invoke(args)
+    check_error(result, case.exit, as_json=False, kind=case.kind)
+    if plugin is not None:  # the failing plugin is named
+        assert plugin in result.stdout + result.stderr
     if case.json:
-        check_error(invoke([*args, "--format", "json"]), case.exit, as_json=True, kind=case.kind)
+        result = invoke([*args, "--format", "json"])
+        check_error(result, case.exit, as_json=True, kind=case.kind)
+        if plugin is not None:
+            assert plugin in result.stdout
 
 
 def test_there_are_at_least_fifty_generated_cases() -> None:
@@ -391,6 +411,36 @@ def test_a_plugin_raising_systemexit_0_cannot_make_validate_pass(folder: Path) -
     assert result.exit_code == 2
     assert "exit0_hook.py" in result.stdout + result.stderr
     assert "SystemExit" in result.stdout
+
+
+def test_a_behaviour_hook_failure_names_the_plugin_and_a_sound_one_still_counts(
+    folder: Path,
+) -> None:
+    failed = invoke(
+        [
+            "tender",
+            "score",
+            "GM0796",
+            "open-inloop-noord",
+            "--plugin-file",
+            str(folder / "score_text.py"),
+        ]
+    )
+    assert "score_text.py" in failed.stderr and "wijkteamkit_score_bid" in failed.stderr
+    fine = invoke(
+        [
+            "tender",
+            "score",
+            "GM0796",
+            "open-inloop-noord",
+            "--format",
+            "json",
+            "--plugin-file",
+            str(folder / "score_fine.py"),
+        ]
+    )
+    assert fine.exit_code == 0, fine.stderr
+    assert {s["total"] for s in json.loads(fine.stdout) if s["eligible"]} == {7.25}
 
 
 def test_good_invocations_still_exit_0() -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .common import EXIT_FINDINGS, Format, fail, parse_date, print_json
 from .plugins_cmd import PluginFileOption
+
+if TYPE_CHECKING:
+    from ..loading import LoadedMunicipality
 
 funding_app = typer.Typer(
     help="Funding streams of provisions across the 2015 reform.", no_args_is_help=True
@@ -43,7 +47,7 @@ def resolve(
             provision,
             when,
             kind,
-            loaded.plugins.manager.hook.wijkteamkit_resolve_funding,
+            _funding_hook(loaded),
         )
     except FundingRefused as exc:
         if output is Format.JSON:
@@ -83,7 +87,7 @@ def matrix(
     second = parse_date(compare, "--compare")
     assert first is not None
     loaded = load_one(municipality, plugin_file)
-    hook = loaded.plugins.manager.hook.wijkteamkit_resolve_funding
+    hook = _funding_hook(loaded)
     rows = funding_matrix(loaded.setup, first, hook)
     if second is not None:
         later = {r["provision"]: r for r in funding_matrix(loaded.setup, second, hook)}
@@ -110,6 +114,17 @@ def matrix(
         writer.writerows(rows)
     else:
         _print_matrix(loaded.setup.municipality.name, first, second, rows)
+
+
+def _funding_hook(loaded: LoadedMunicipality) -> Callable[..., Any]:
+    """``wijkteamkit_resolve_funding``; a plugin answering something unusable is named."""
+    from ..money.funding import Resolution
+    from .loader import behaviour_hook
+
+    def check(answer: Any) -> object:
+        return answer if isinstance(answer, Resolution) else Resolution.model_validate(answer)
+
+    return behaviour_hook(loaded, "wijkteamkit_resolve_funding", check)
 
 
 def _print_matrix(name: str, first: object, second: object, rows: list[dict[str, object]]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .common import fail
 
@@ -22,3 +24,51 @@ def load_one(municipality: str, plugin_files: list[Path] | None) -> LoadedMunici
     if not report.loaded or report.errors:
         fail("could not load the setup: " + "; ".join(str(e) for e in report.errors), kind="load")
     return report.loaded[0]
+
+
+def behaviour_hook(
+    loaded: LoadedMunicipality, name: str, check: Callable[[Any], object]
+) -> Callable[..., Any]:
+    """The firstresult behaviour hook ``name``, called as pluggy would, naming a failing plugin.
+
+    A plugin that raises (``SystemExit`` included) or answers something ``check`` refuses
+    (``ValueError`` or ``TypeError``) stops the command with a one-line ``plugin`` error (exit
+    2) naming it. With a hook wrapper registered, pluggy calls the hook unchanged.
+    """
+    from ..interrupts import plugin_failure
+
+    caller = getattr(loaded.plugins.manager.hook, name)
+    labels = {r.name: r.source.label for r in loaded.plugins.plugins}
+
+    def call(**kwargs: Any) -> Any:
+        implementations = list(reversed(caller.get_hookimpls()))  # pluggy's calling order
+        if any(i.hookwrapper or i.wrapper for i in implementations):
+            return caller(**kwargs)
+        for impl in implementations:
+            label = labels.get(impl.plugin_name, impl.plugin_name)
+            try:
+                answer = impl.function(*(kwargs[arg] for arg in impl.argnames))
+            except BaseException as exc:  # a plugin may not end the command
+                if not plugin_failure(exc):
+                    raise
+                frames = traceback.extract_tb(exc.__traceback__)
+                place = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+                fail(
+                    f"plugin {label}, hook {name}: raised {type(exc).__name__}{place}; "
+                    "fix the plugin or leave it out",
+                    kind="plugin",
+                )
+            if answer is None:
+                continue
+            try:
+                check(answer)
+            except (ValueError, TypeError):
+                fail(
+                    f"plugin {label}, hook {name}: returned an unusable "
+                    f"{type(answer).__name__}; see docs/hooks.md for what the hook returns",
+                    kind="plugin",
+                )
+            return answer
+        return None
+
+    return call

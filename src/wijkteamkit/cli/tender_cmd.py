@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -41,6 +42,20 @@ def _procedure(loaded: LoadedMunicipality, key: str) -> TenderProcedure:
         known = ", ".join(p.key for p in loaded.setup.tender_procedures) or "none"
         fail(f"{loaded.setup.municipality.name} has no tender procedure {key!r}; known: {known}")
     return found
+
+
+def _score_hook(loaded: LoadedMunicipality) -> Callable[..., Any]:
+    """``wijkteamkit_score_bid``; a plugin scoring outside 0-10 (or not a number) is named."""
+    from .loader import behaviour_hook
+
+    def check(answer: Any) -> object:
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            raise TypeError("not a number")
+        if not 0 <= answer <= 10:  # also refuses NaN
+            raise ValueError("not a score from 0 to 10")
+        return answer
+
+    return behaviour_hook(loaded, "wijkteamkit_score_bid", check)
 
 
 def _bids(procedure: TenderProcedure, path: Path | None) -> list[Bid]:
@@ -116,7 +131,7 @@ def score_cmd(
 
     loaded = load_one(municipality, plugin_file)
     found = _procedure(loaded, procedure)
-    scored = score(found, _bids(found, bids), loaded.plugins.manager.hook.wijkteamkit_score_bid)
+    scored = score(found, _bids(found, bids), _score_hook(loaded))
     if output is Format.JSON:
         print_json([s.model_dump(mode="json") for s in scored])
         return
@@ -148,9 +163,7 @@ def award_cmd(
     loaded = load_one(municipality, plugin_file)
     found = _procedure(loaded, procedure)
     try:
-        result = award(
-            found, _bids(found, bids), provider, loaded.plugins.manager.hook.wijkteamkit_score_bid
-        )
+        result = award(found, _bids(found, bids), provider, _score_hook(loaded))
     except AwardRefused as exc:
         fail(f"refused: {exc}", EXIT_FINDINGS, "refused")
     if output is Format.JSON:
@@ -197,7 +210,7 @@ def export(
         fail(f"{loaded.setup.municipality.name} has no tender procedures")
     if bids is not None and len(procedures) > 1:
         fail("--bids belongs to one procedure; name the PROCEDURE")
-    hook = loaded.plugins.manager.hook.wijkteamkit_score_bid
+    hook = _score_hook(loaded)
     packages: list[dict[str, Any]] = [
         release_package(loaded.setup, p, _bids(p, bids), stamp, ocid_prefix, hook)
         for p in procedures
