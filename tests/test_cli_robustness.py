@@ -48,6 +48,14 @@ OVERLAYS = {
     "unknown_hook.py": "def wijkteamkit_teemz(municipality):\n    return []\n",
     "bad_signature_hook.py": "def wijkteamkit_teams(municipalty):\n    return []\n",
     "exit_policy_hook.py": "def wijkteamkit_consent_policy(municipality):\n    raise SystemExit(0)\n",
+    "unprintable_import.py": (
+        "class Evil(Exception):\n    def __str__(self):\n        raise SystemExit(0)\nraise Evil()\n"
+    ),
+    "huge_message_import.py": "raise ValueError('x' * 1_000_000 + '\\nsecond line')\n",
+    "exception_group_import.py": (
+        "raise BaseExceptionGroup('many', [SystemExit(0), KeyboardInterrupt()])\n"
+    ),
+    "recursion_import.py": "def f():\n    return f()\nf()\n",
 }
 """Plugin files layered on every municipality; each breaks at import or in a setup hook."""
 
@@ -281,6 +289,7 @@ def check_error(result: Result, exit_code: int, *, as_json: bool, kind: str | No
     assert result.exit_code == exit_code, everything
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
+    assert len(lines[0]) < 2000
     assert lines[0].startswith("wijkteamkit: error: "), lines[0]
     if as_json:
         document = json.loads(result.stdout)

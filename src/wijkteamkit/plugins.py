@@ -272,11 +272,28 @@ def _import_file(path: Path) -> ModuleType:
     return module
 
 
+MESSAGE_LIMIT = 300
+"""How much of a plugin's exception message a load error quotes."""
+
+
+def _shorten(message: str) -> str:
+    folded = " ".join(message.split())
+    return folded if len(folded) <= MESSAGE_LIMIT else folded[:MESSAGE_LIMIT] + "..."
+
+
 def describe_exception(exc: BaseException) -> str:
-    """``Type: message (at file:line)``, naming the innermost frame outside the core."""
+    """``Type: message (at file:line)``, naming the innermost frame outside the core.
+
+    The message is folded onto one line and cut at :data:`MESSAGE_LIMIT` characters.
+    """
     if isinstance(exc, SyntaxError):
-        return f"SyntaxError: {exc.msg} (at {exc.filename}:{exc.lineno})"
-    detail = " ".join(str(exc).split())
+        return f"SyntaxError: {_shorten(str(exc.msg))} (at {exc.filename}:{exc.lineno})"
+    try:
+        detail = _shorten(str(exc))
+    except BaseException as failure:  # a plugin's exception whose __str__ fails
+        if not plugin_failure(failure):
+            raise
+        detail = "(its message cannot be shown)"
     text = type(exc).__name__ + (f": {detail}" if detail else "")
     frames = traceback.extract_tb(exc.__traceback__)
     core = str(Path(__file__).parent)
