@@ -260,7 +260,7 @@ def test_a_summary_reveals_no_life_domain() -> None:
     }
 
 
-def test_households_filter_by_state_and_neighbourhood(world: World) -> None:
+def test_households_filter_by_state_and_neighbourhood_in_one_audit_entry(world: World) -> None:
     worker, made = world.one.as_(), world.one.households
     assessed = worker.households(state="assessed").items
     assert {s.id for s in assessed} == {made["c-proposed"], made["c-rejected"]}
@@ -274,6 +274,11 @@ def test_households_filter_by_state_and_neighbourhood(world: World) -> None:
         RuleViolation, match="no such neighbourhood in Teststad; known: centrum, noord"
     ):
         worker.households(neighbourhood="zuid")
+    before = world.audit_count()
+    page = world.one.as_().households(state="assessed", limit=1)
+    entry = _one_query_entry(world, before, "query.households")
+    assert entry.detail == {"filters": ["state"], "count": len(page.items), "team": CENTRUM}
+    assert entry.outcome == "permit" and len(page.items) == 1
 
 
 def test_households_of_another_team_or_outside_any_team_are_refused_and_audited(
@@ -294,18 +299,16 @@ def test_households_of_another_team_or_outside_any_team_are_refused_and_audited(
         assert entry.detail == {"query": "households"}
 
 
-def test_the_same_team_key_in_another_municipality_sees_only_its_own(world: World) -> None:
+def test_another_municipality_with_the_same_team_keys_sees_only_its_own(world: World) -> None:
     ids = [s.id for s in world.two.as_().households().items]
     assert ids == [world.two.households["c-signalled"]] == world.household_ids("GM0002", CENTRUM)
     assert not set(ids) & set(world.one.households.values())
-
-
-def test_a_household_list_is_one_audit_entry_with_filter_names_and_count(world: World) -> None:
-    before = world.audit_count()
-    page = world.one.as_().households(state="assessed", limit=1)
-    entry = _one_query_entry(world, before, "query.households")
-    assert entry.detail == {"filters": ["state"], "count": len(page.items), "team": CENTRUM}
-    assert entry.outcome == "permit" and len(page.items) == 1
+    everything = f"0:{2**31 - 1}"
+    assert [
+        s.id for s in _all_pages(lambda a: world.two.as_().households(after=a or everything))
+    ] == [world.two.households["c-signalled"]]
+    leader = world.two.as_("team_leader", "lars")
+    assert leader.open_escalations(after=everything).items == ()
 
 
 @settings(
@@ -349,7 +352,7 @@ def test_a_listing_is_a_snapshot_of_its_first_page(world: World) -> None:
     assert new in [s.id for s in _all_pages(lambda after: worker.households(after=after))]
 
 
-def test_a_page_size_out_of_range_is_refused(world: World) -> None:
+def test_bad_paging_input_is_refused_before_anything_is_read(world: World) -> None:
     before = world.audit_count()
     for limit in (0, -1, MAX_PAGE + 1, True, 2.0, "5"):
         for query in (
@@ -361,9 +364,6 @@ def test_a_page_size_out_of_range_is_refused(world: World) -> None:
                 query(limit=limit)
     assert world.audit_count() == before
     assert len(world.one.as_().households(limit=MAX_PAGE).items) == 5
-
-
-def test_a_cursor_not_made_by_a_page_is_refused(world: World) -> None:
     before = world.audit_count()
     for cursor in (
         *("", "abc", "1", "1:", ":1", "-1:5", "1:2:3", " 1:2", "1:2\n", "\u0661:\u0662"),
@@ -373,15 +373,6 @@ def test_a_cursor_not_made_by_a_page_is_refused(world: World) -> None:
             with pytest.raises(RuleViolation, match="not a cursor of this list"):
                 query(after=cursor)
     assert world.audit_count() == before
-
-
-def test_a_cursor_cannot_reach_outside_the_actor_scope(world: World) -> None:
-    everything = f"0:{2**31 - 1}"
-    assert [
-        s.id for s in _all_pages(lambda a: world.two.as_().households(after=a or everything))
-    ] == [world.two.households["c-signalled"]]
-    leader = world.two.as_("team_leader", "lars")
-    assert leader.open_escalations(after=everything).items == ()
 
 
 # open escalations ---------------------------------------------------------------------------
@@ -485,7 +476,8 @@ def test_a_bsn_finds_the_household_the_team_serves(world: World) -> None:
 
 
 def test_a_bsn_search_gives_no_oracle_across_teams_or_municipalities(world: World) -> None:
-    """Served by another team, by another municipality, or unknown: the same answer and entry."""
+    """Served by another team, by another municipality, or unknown: the same answer and entry;
+    and the BSN is never written to the audit log."""
     assert world.one.as_("worker", "nina", NOORD).find_by_bsn(NOORD_BSN) != ()
     answers, entries = [], []
     for session, bsn in (
@@ -500,9 +492,6 @@ def test_a_bsn_search_gives_no_oracle_across_teams_or_municipalities(world: Worl
         entries.append((entry.detail, entry.outcome, entry.reason, entry.subject))
     assert answers == [()] * 4
     assert entries == [({"filters": ["bsn"], "count": 0}, "permit", None, None)] * 4
-
-
-def test_the_bsn_never_reaches_the_audit_log(world: World) -> None:
     world.one.as_().find_by_bsn(SHARED_BSN)
     world.one.as_().find_by_bsn("111.222.333")
     world.one.as_().find_by_bsn(NOORD_BSN)
@@ -514,7 +503,7 @@ def test_the_bsn_never_reaches_the_audit_log(world: World) -> None:
             assert SHARED_BSN not in text and NOORD_BSN not in text and "111.222" not in text
 
 
-def test_an_invalid_bsn_is_refused_without_repeating_it(world: World) -> None:
+def test_a_bad_or_unauthorised_bsn_search_is_refused_without_repeating_it(world: World) -> None:
     before = world.audit_count()
     for bad in ("111222334", "12345678", "1234567890", "", "abcdefghi", "1" * 10_000):
         with pytest.raises(RuleViolation, match=r"^\[bsn\] not a valid BSN") as raised:
@@ -524,9 +513,6 @@ def test_an_invalid_bsn_is_refused_without_repeating_it(world: World) -> None:
         with pytest.raises(RuleViolation, match=r"^\[bsn\] not a valid BSN"):
             world.one.as_().find_by_bsn(wrong_type)  # type: ignore[arg-type]
     assert world.audit_count() == before
-
-
-def test_a_bsn_search_outside_any_team_is_refused_and_audited(world: World) -> None:
     for role in ("resident", "auditor"):
         before = world.audit_count()
         with pytest.raises(AccessDenied, match=r"\[role\] query bsn refused") as raised:
@@ -559,7 +545,7 @@ def test_an_auditor_reads_the_whole_chain_of_their_municipality(world: World) ->
     assert set(two) == {"anna"} and len(two) == 1
 
 
-def test_the_audit_log_filters_by_subject_action_and_time(world: World) -> None:
+def test_the_audit_log_filters_by_subject_action_and_time_in_one_entry(world: World) -> None:
     auditor, made = _auditor(world.one), world.one.households
     subject = made["c-ended"]
     about = auditor.audit_log(subject=subject, limit=MAX_PAGE).items
@@ -582,9 +568,13 @@ def test_the_audit_log_filters_by_subject_action_and_time(world: World) -> None:
     assert auditor.audit_log(since=amsterdam, limit=MAX_PAGE).items[: len(late)] == late
     assert auditor.audit_log(subject=subject, action="signal.received").items[0].subject == subject
     assert auditor.audit_log(subject=world.two.households["c-signalled"] + 1000).items == ()
+    before = world.audit_count()
+    page = _auditor(world.one).audit_log(action="case.read", since=T0, limit=5)
+    entry = _one_query_entry(world, before, "query.audit_log")
+    assert entry.detail == {"filters": ["action", "since"], "count": len(page.items)}
 
 
-def test_bad_audit_log_filters_are_refused(world: World) -> None:
+def test_only_an_auditor_reads_the_audit_log_with_valid_filters(world: World) -> None:
     before = world.audit_count()
     for kwargs, message in (
         ({"since": T0.replace(tzinfo=None)}, "since must be a timezone-aware datetime"),
@@ -600,22 +590,12 @@ def test_bad_audit_log_filters_are_refused(world: World) -> None:
     assert world.audit_count() == before
     for unknown in ({"subject": 2**31}, {"subject": -1}, {"subject": 10**30}, {"action": "x" * 99}):
         assert _auditor(world.one).audit_log(**unknown).items == ()  # simply not found
-
-
-def test_only_an_auditor_reads_the_audit_log_and_refusals_are_audited(world: World) -> None:
     for role in ("worker", "case_director", "team_leader", "resident"):
         before = world.audit_count()
         with pytest.raises(AccessDenied, match=r"\[role\] query audit_log refused"):
             world.one.as_(role).audit_log(subject=world.one.households["c-active"])
         entry = _one_query_entry(world, before, "access.refused")
         assert entry.detail == {"query": "audit_log"} and entry.actor_role == role
-
-
-def test_an_audit_log_read_is_one_entry_naming_its_filters(world: World) -> None:
-    before = world.audit_count()
-    page = _auditor(world.one).audit_log(action="case.read", since=T0, limit=5)
-    entry = _one_query_entry(world, before, "query.audit_log")
-    assert entry.detail == {"filters": ["action", "since"], "count": len(page.items)}
 
 
 @settings(
