@@ -99,10 +99,10 @@ def checkpoint(
             f"the audit log does not verify ({len(breaks) + len(bad)} problem(s)); not signing "
             "it; run `wijkteamkit audit verify` for the details",
             EXIT_FINDINGS,
-            "audit-broken",
+            "audit",
         )
     if not heads:
-        fail("the audit log is empty; there is nothing to checkpoint yet", EXIT_LOAD, "empty")
+        fail("the audit log is empty; there is nothing to checkpoint yet", EXIT_LOAD, "checkpoint")
     try:
         path = checkpoint.write(out, private, heads)
     except CheckpointError as exc:
