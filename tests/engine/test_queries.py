@@ -621,3 +621,38 @@ def test_audit_pages_are_complete_and_end_although_each_read_is_audited(
     assert all(
         (e.subject, e.action) == (household or e.subject, action or e.action) for e in entries
     )
+
+
+# the indexes --------------------------------------------------------------------------------
+
+
+def test_revision_0005_adds_the_search_indexes_and_downgrades_cleanly(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from wijkteamkit.store.database import alembic_config, open_database, upgrade
+
+    def search_indexes() -> set[tuple[str, str, tuple[str, ...]]]:
+        inspector = inspect(engine)
+        return {
+            (table, ix["name"] or "", tuple(c or "" for c in ix["column_names"]))
+            for table in ("household", "person", "escalation")
+            for ix in inspector.get_indexes(table)
+            if ix["name"] in ("ix_household_listing", "ix_person_bsn", "ix_escalation_open")
+        }
+
+    engine = open_database(database_url)
+    expected = {
+        ("household", "ix_household_listing", ("municipality", "team", "case_state")),
+        ("person", "ix_person_bsn", ("municipality", "bsn")),
+        ("escalation", "ix_escalation_open", ("municipality", "state")),
+    }
+    assert search_indexes() == expected
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert search_indexes() == set()
+    upgrade(engine)
+    assert search_indexes() == expected
+    engine.dispose()
