@@ -667,3 +667,53 @@ def test_a_real_sigint_while_tracking_reaches_the_caller(folder: Path) -> None:
     with tracking_interrupts():
         report = load(["GM0268"], [folder / "kbd_import.py"])
     assert report.errors and "KeyboardInterrupt" in report.errors[0].message
+
+
+# -- where the output goes: a closed pipe, a full disk, a closed stdout --
+
+
+def _spawn(args: Sequence[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wijkteamkit", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+        **options,
+    )
+
+
+@pytest.mark.parametrize("args", [["show", "GM0268"], ["show", "GM0268", "--format", "json"]])
+def test_a_closed_pipe_exits_141_quietly(args: list[str]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head` that has already gone
+    try:
+        result = _spawn(args, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["show", "GM0268", "--format", "json"], 2), (["show", "atlantis", "--format", "json"], 2)],
+)
+def test_a_full_disk_is_one_line_and_exit_2(args: list[str], code: int) -> None:
+    with open("/dev/full", "w") as full:
+        result = _spawn(args, stdout=full)
+    assert result.returncode == code
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("wijkteamkit: error: ")
+
+
+def test_a_closed_stdout_is_like_dev_null() -> None:
+    ok = _spawn(["show", "GM0268", "--format", "json"], stdout=None, preexec_fn=lambda: os.close(1))
+    assert ok.returncode == 0 and ok.stderr == ""
+    bad = _spawn(
+        ["show", "atlantis", "--format", "json"], stdout=None, preexec_fn=lambda: os.close(1)
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("wijkteamkit: error: unknown municipality")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -15,6 +16,8 @@ EXIT_FINDINGS = 1
 EXIT_LOAD = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141
+"""The output pipe was closed before everything was written (``| head``); nothing is printed."""
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
@@ -79,9 +82,11 @@ def report_error(message: str, exit_code: int, code: str) -> None:
     """Print the error on stderr, and with ``--format json`` as a JSON error object on stdout."""
     message = one_line(message)
     if run.json_errors:
-        print_json(error_document(message, exit_code, code))
-    sys.stderr.write(f"wijkteamkit: error: {message}\n")
-    sys.stderr.flush()
+        with suppress(OSError, ValueError):  # stdout is what failed; stderr still says why
+            print_json(error_document(message, exit_code, code))
+    with suppress(OSError, ValueError):  # nowhere left to say it; the exit code still does
+        sys.stderr.write(f"wijkteamkit: error: {message}\n")
+        sys.stderr.flush()
 
 
 def error_document(message: str, exit_code: int, code: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from .common import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_LOAD,
+    EXIT_PIPE,
     CliError,
     report_error,
     run,
@@ -65,6 +66,7 @@ class GuardedGroup(TyperGroup):
     ) -> Any:
         """Parse and run one invocation; exit (or, not standalone, return) its exit code."""
         argv = list(sys.argv[1:] if args is None else args)
+        _ensure_streams()
         run.json_errors = wants_json(argv)
         run.debug = os.environ.get(DEBUG_ENV, "") not in ("", "0")
         with tracking_interrupts():
@@ -79,9 +81,46 @@ class GuardedGroup(TyperGroup):
                 code = result if isinstance(result, int) else 0
             except BaseException as exc:  # noqa: BLE001 - the one place every failure ends up
                 code = exit_code_of(exc)
+        code = _flush_output(code)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _ensure_streams() -> None:
+    """Started with stdout or stderr closed (``>&-``): write that stream to the null device."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+
+
+def _flush_output(code: int) -> int:
+    """Flush stdout now, so a closed pipe or a full disk is an exit code, not a shutdown error."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
+    except (OSError, ValueError) as exc:
+        _silence_stdout()
+        if code == 0:
+            report_error(f"cannot write the output: {_reason(exc)}", EXIT_LOAD, "os")
+            return EXIT_LOAD
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so Python's own flush at exit has nothing to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test's capture): nothing will be flushed at exit
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
 
 
 def wants_json(argv: Sequence[str]) -> bool:
@@ -118,14 +157,21 @@ def exit_code_of(exc: BaseException) -> int:
     if isinstance(exc, (typer.Abort, KeyboardInterrupt)):
         report_error("interrupted", EXIT_INTERRUPTED, "interrupted")
         return EXIT_INTERRUPTED
-    if isinstance(exc, SystemExit):  # typer's own exit on a closed pipe
-        return exc.code if isinstance(exc.code, int) else EXIT_FINDINGS
+    if isinstance(exc, SystemExit) or _broken_pipe(exc):  # typer's or rich's exit on a closed pipe
+        _silence_stdout()
+        return EXIT_PIPE
     known = _known(exc)
     if known is not None:
         message, code, kind = known
         report_error(message, code, kind)
         return code
     return _unexpected(exc.cause if isinstance(exc, _Escaped) else exc)
+
+
+def _broken_pipe(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or (rich's ``SystemExit``) was raised while handling, a closed pipe."""
+    cause = exc.cause if isinstance(exc, _Escaped) else exc
+    return isinstance(cause, BrokenPipeError) or isinstance(cause.__context__, BrokenPipeError)
 
 
 def _known(exc: BaseException) -> tuple[str, int, str] | None:
@@ -153,9 +199,10 @@ def _known(exc: BaseException) -> tuple[str, int, str] | None:
             "database",
         )
     if isinstance(exc, OSError) and _plugin_frame(exc) is None:
-        where = f" {exc.filename}" if exc.filename else ""
+        if exc.filename:
+            return f"cannot use {exc.filename}: {_reason(exc)}; check the path", EXIT_LOAD, "os"
         return (
-            f"cannot use{where}: {exc.strerror or type(exc).__name__}; check the path",
+            f"input or output failed: {_reason(exc)}; check where the output goes",
             EXIT_LOAD,
             "os",
         )
