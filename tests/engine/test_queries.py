@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -584,11 +584,16 @@ def test_only_an_auditor_reads_the_audit_log_with_valid_filters(world: World) ->
         ({"subject": 1.0}, "subject is a household id"),
         ({"action": 5}, "action is an audit action"),
         ({"action": "case.read\x00"}, "action is an audit action"),
+        ({"since": datetime.max.replace(tzinfo=timezone(-timedelta(hours=5)))}, "since lies"),
+        ({"until": datetime.min.replace(tzinfo=timezone(timedelta(hours=5)))}, "until lies"),
     ):
         with pytest.raises(RuleViolation, match=message):
             _auditor(world.one).audit_log(**kwargs)
     assert world.audit_count() == before
-    for unknown in ({"subject": 2**31}, {"subject": -1}, {"subject": 10**30}, {"action": "x" * 99}):
+    for unknown in (
+        *({"subject": 2**31}, {"subject": -1}, {"subject": 10**30}, {"action": "x" * 99}),
+        *({"since": datetime.max.replace(tzinfo=UTC)}, {"until": datetime.min.replace(tzinfo=UTC)}),
+    ):
         assert _auditor(world.one).audit_log(**unknown).items == ()  # simply not found
     for role in ("worker", "case_director", "team_leader", "resident"):
         before = world.audit_count()

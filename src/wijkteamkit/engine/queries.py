@@ -46,6 +46,8 @@ from .process import CaseState, EscalationState, PlanState
 from .session import TEAM_ROLES, SessionBase
 
 OPEN_ESCALATION = (EscalationState.PROPOSED, EscalationState.ACTIVE)
+ACTION_MAX = 40
+"""The longest audit action the log holds."""
 
 
 class QueryOps(SessionBase):
@@ -208,8 +210,9 @@ class QueryOps(SessionBase):
             if subject is not None:  # an id out of range is simply not found
                 found_id = 0 <= subject <= KEY_MAX
                 query = query.where(AuditEntryRow.subject == subject if found_id else false())
-            if action is not None:
-                query = query.where(AuditEntryRow.action == action)
+            if action is not None:  # so is an action longer than any
+                known = len(action) <= ACTION_MAX
+                query = query.where(AuditEntryRow.action == action if known else false())
             if begin is not None:
                 query = query.where(col(AuditEntryRow.at) >= begin)
             if end is not None:
@@ -290,7 +293,12 @@ def _aware(moment: datetime | None, name: str) -> datetime | None:
         return None
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise RuleViolation(f"{name} must be a timezone-aware datetime", rule="filter")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise RuleViolation(
+            f"{name} lies outside the years 1 to 9999 in UTC", rule="filter"
+        ) from None
 
 
 def _valid_bsn(bsn: str) -> str:
