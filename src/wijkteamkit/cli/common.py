@@ -20,8 +20,9 @@ EXIT_PIPE = 141
 """The output pipe was closed before everything was written (``| head``); nothing is printed."""
 
 EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
-"""The range of dates the command line accepts; anything outside is a typo, not a plan."""
+LATEST_DATE = date(2199, 12, 31)
+"""The dates the command line accepts: the models' plausible range (``domain.common``),
+repeated here so that start-up does not import the models."""
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
