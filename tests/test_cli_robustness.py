@@ -172,6 +172,7 @@ def _cases() -> Iterator[Case]:
             True,
         ),
         (("tender", "score", "GM0796", "no-such-procedure"), True),
+        (("funding", "resolve", "no-such-provision", "-m", "GM0268", "--on", "2015-01-01"), True),
         (("tender", "score", "GM0796", "open-inloop-noord", "--bids", "{dir}/missing.json"), True),
         (("tender", "score", "GM0796", "open-inloop-noord", "--bids", "{dir}/a_folder"), True),
         (("tender", "award", "GM0796", "open-inloop-noord", "--bids", "{dir}/garbage.json"), True),

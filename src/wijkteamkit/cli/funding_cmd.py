@@ -41,6 +41,9 @@ def resolve(
     except ValueError:
         fail(f"--delivery {delivery!r} is not zin or pgb")
     loaded = load_one(municipality, plugin_file)
+    if loaded.setup.get("provisions", provision) is None:
+        known = ", ".join(sorted(p.key for p in loaded.setup.provisions)) or "none"
+        fail(f"{loaded.setup.municipality.name} has no provision {provision!r}; known: {known}")
     try:
         answer = resolve_funding(
             loaded.setup,
