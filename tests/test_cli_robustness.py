@@ -727,3 +727,13 @@ def test_a_closed_stdout_is_like_dev_null() -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("wijkteamkit: error: unknown municipality")
+
+
+def test_a_plugin_dir_with_an_exiting_plugin_is_a_load_error(tmp_path: Path) -> None:
+    (tmp_path / "quits.py").write_text("import sys\nsys.exit(0)\n")
+    for args in (["plugins"], ["validate", "GM0268"], ["show", "GM0268"]):
+        result = invoke([*args, "--format", "json"], {"WIJKTEAMKIT_PLUGIN_DIR": str(tmp_path)})
+        check_error(result, 2, as_json=True, kind="load")
+        assert "quits.py" in result.stdout
+    missing = invoke(["plugins"], {"WIJKTEAMKIT_PLUGIN_DIR": str(tmp_path / "nowhere")})
+    check_error(missing, 2, as_json=False, kind="load")
