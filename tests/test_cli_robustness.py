@@ -737,3 +737,18 @@ def test_a_plugin_dir_with_an_exiting_plugin_is_a_load_error(tmp_path: Path) -> 
         assert "quits.py" in result.stdout
     missing = invoke(["plugins"], {"WIJKTEAMKIT_PLUGIN_DIR": str(tmp_path / "nowhere")})
     check_error(missing, 2, as_json=False, kind="load")
+
+
+def test_an_error_that_cannot_be_described_is_still_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wijkteamkit.store.database import DatabaseError
+
+    class Unprintable(DatabaseError):
+        def __str__(self) -> str:
+            raise RuntimeError(PERSONAL)
+
+    monkeypatch.setattr("wijkteamkit.loading.load_municipality", _raise(Unprintable()))
+    for as_json in (False, True):
+        result = invoke(["show", "GM0268", *(["--format", "json"] if as_json else [])])
+        check_error(result, 3, as_json=as_json, kind="internal")

@@ -80,11 +80,25 @@ class GuardedGroup(TyperGroup):
                 )
                 code = result if isinstance(result, int) else 0
             except BaseException as exc:  # noqa: BLE001 - the one place every failure ends up
-                code = exit_code_of(exc)
+                code = _exit_code_safely(exc)
         code = _flush_output(code)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _exit_code_safely(exc: BaseException) -> int:
+    """:func:`exit_code_of`, and should describing the error fail too, a bare internal error."""
+    try:
+        return exit_code_of(exc)
+    except BaseException as failure:  # noqa: BLE001 - e.g. an error whose __str__ raises
+        report_error(
+            f"internal error: {type(exc).__name__}, then {type(failure).__name__} while "
+            "reporting it; this is a bug in wijkteamkit, please report it",
+            EXIT_INTERNAL,
+            "internal",
+        )
+        return EXIT_INTERNAL
 
 
 def _ensure_streams() -> None:
