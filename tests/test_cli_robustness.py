@@ -192,6 +192,8 @@ def _cases() -> Iterator[Case]:
         yield Case(("validate", "GM0268", *plugin), kind="load")
         yield Case(("show", "GM0268", *plugin), kind="load")
         yield Case(("budget", "GM0268", *plugin), kind="load")
+    for name in ("binary_garbage.py", "latin1.py"):
+        yield Case(("validate", "GM0268", "--plugin-file", f"{{dir}}/{name}"), kind="load")
     for name in ("missing.py", "a_folder", "not_python.py", "exit0_import.py", "kbd_import.py"):
         yield Case(("plugins", "--plugin-file", f"{{dir}}/{name}"), kind="load")
     for name in ("funding_exit.py", "funding_kbd.py", "funding_int.py", "funding_dict.py"):
@@ -252,6 +254,8 @@ CASES = list(_cases())
 def _make_files(folder: Path) -> None:
     for name, code in {**OVERLAYS, **BEHAVIOUR}.items():
         (folder / name).write_text(code)
+    (folder / "binary_garbage.py").write_bytes(b"\x00\xff\xfe garbage \x80")
+    (folder / "latin1.py").write_bytes(b'x = "\xff"\n')
     (folder / "a_folder").mkdir()
     (folder / "a_file").write_text("a regular file\n")
     (folder / "text.db").write_text("this is not an SQLite database\n" * 100)
