@@ -88,8 +88,10 @@ def test_audit_verify_detects_a_removed_last_entry(casework: Casework, worker: C
             text("DELETE FROM audit_entry WHERE seq = (SELECT max(seq) FROM audit_entry)")
         )
     with Session(casework.engine) as db:
+        # the last entry recorded the consent: its row is now unaccounted for as well
         assert [b.problem for b in audit.verify(db)] == [
-            "the chain's last entry is missing or changed"
+            "the chain's last entry is missing or changed",
+            "consent 1 has no audit entry",
         ]
 
 
