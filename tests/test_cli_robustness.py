@@ -457,10 +457,46 @@ def test_a_behaviour_hook_failure_names_the_plugin_and_a_sound_one_still_counts(
     assert {s["total"] for s in json.loads(fine.stdout) if s["eligible"]} == {7.25}
 
 
-def test_good_invocations_still_exit_0() -> None:
-    assert invoke(["show", "GM0268", "--on", "2015-01-01", "--format", "json"]).exit_code == 0
-    assert invoke(["validate", "GM0268", "--on", "2015-01-01"]).exit_code in (0, 1)
-    assert invoke(["--help"]).exit_code == 0
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["validate", "--help"],
+        ["plugins"],
+        ["show", "GM0268", "--on", "2015-01-01", "--format", "json"],
+        ["show", "GM0268", "--on=2199-12-31"],
+        ["validate", "GM0268", "--on", "2016-01-01", "--format=json"],
+        [
+            "funding",
+            "resolve",
+            "begeleiding",
+            "-m",
+            "GM0268",
+            "--on",
+            "2015-06-01",
+            "--format",
+            "json",
+        ],
+        ["funding", "matrix", "GM0268", "--on", "2014-12-31", "--compare", "2015-01-01"],
+        ["tender", "export", "GM0796", "--published", "2016-06-01"],
+        ["--debug", "show", "GM0268"],
+    ],
+    ids=" ".join,
+)
+def test_good_invocations_exit_0_with_nothing_on_stderr(args: list[str]) -> None:
+    result = invoke(args)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    if "json" in " ".join(args):
+        assert json.loads(result.stdout)
+
+
+def test_a_given_database_is_used_and_a_good_one_verifies(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    assert invoke(["db", "upgrade", "--database", url]).exit_code == 0
+    verified = invoke(["audit", "verify", "--database", url, "--format", "json"])
+    assert verified.exit_code == 0 and json.loads(verified.stdout)["ok"] is True
+    assert not (tmp_path / "wijkteamkit.db").exists()
 
 
 # -- the pieces, property-tested --
