@@ -10,6 +10,7 @@ from the engine then fails the whole engine suite, while a test's own inspection
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,16 @@ from sqlalchemy.orm import Session, SessionTransaction
 from wijkteamkit.store import tenancy
 
 DOC = Path(__file__).parents[2] / "docs" / "database.md"
+POSTGRES_URL_ENV = "WIJKTEAMKIT_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "WIJKTEAMKIT_REQUIRE_POSTGRES"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+"""The test server, as in conftest.py (imported from here: ``conftest`` is ambiguous when
+tests/store's conftest is loaded too)."""
+
+
+def postgres_admin_url() -> str:
+    """The test server's superuser URL."""
+    return os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES)
 
 
 def doc_sql(marker: str) -> list[str]:

@@ -20,8 +20,7 @@ from typing import Any
 
 import pytest
 from case_helpers import T0, Clock, actor, assessment, consent
-from conftest import REQUIRE_POSTGRES_ENV, _postgres_admin_url
-from rls_harness import doc_sql
+from rls_harness import REQUIRE_POSTGRES_ENV, doc_sql, postgres_admin_url
 from sample_town import ON, SRC, SampleTown
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -94,14 +93,14 @@ def deployment() -> Iterator[Deployment]:
     database); the downgrade test, last, leaves it at head again."""
     import psycopg
 
-    admin = make_url(_postgres_admin_url())
+    admin = make_url(postgres_admin_url())
     dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         psycopg.connect(dsn, connect_timeout=3).close()
     except psycopg.OperationalError:
         if os.environ.get(REQUIRE_POSTGRES_ENV):
             pytest.fail(f"PostgreSQL is required ({REQUIRE_POSTGRES_ENV}) but unreachable")
-        pytest.skip(f"PostgreSQL not reachable at {_postgres_admin_url()}")
+        pytest.skip(f"PostgreSQL not reachable at {postgres_admin_url()}")
     suffix = uuid.uuid4().hex[:10]
     database, owner, engine = (f"wtk_{kind}_{suffix}" for kind in ("rls", "owner", "engine"))
     names = {
@@ -486,7 +485,7 @@ def test_a_maintenance_role_is_recognised_through_membership_or_bypass(
     """A role that inherits the owner's policy, or has BYPASSRLS, counts as maintenance."""
     import psycopg
 
-    admin = make_url(_postgres_admin_url())
+    admin = make_url(postgres_admin_url())
     dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
     database = make_url(deployment.owner_url).database
     owner_role = make_url(deployment.owner_url).username
