@@ -792,3 +792,19 @@ def test_an_error_that_cannot_be_described_is_still_one_line(
     for as_json in (False, True):
         result = invoke(["show", "GM0268", *(["--format", "json"] if as_json else [])])
         check_error(result, 3, as_json=as_json, kind="internal")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["a" * 5000, "nul\x00byte.py", "/dev/null", "."],
+    ids=["too-long", "nul", "device", "dot"],
+)
+def test_a_plugin_path_that_is_no_file_is_a_load_error(path: str) -> None:
+    for as_json in (False, True):
+        args = ["show", "GM0268", "--plugin-file", path, *(["--format", "json"] if as_json else [])]
+        result = invoke(args)
+        assert "Traceback" not in result.stdout + result.stderr
+        assert result.exit_code == 2
+        assert len(result.stderr.strip().splitlines()) == 1
+        if as_json:
+            assert json.loads(result.stdout)["error"]["code"] in ("load", "usage")

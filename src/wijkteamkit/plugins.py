@@ -179,12 +179,22 @@ def _local_files(
     paths: list[Path] = []
     for given in plugin_files:
         path = Path(given)
-        if not path.is_file():
+        try:
+            usable = path.is_file()
+            if usable:
+                path = path.resolve()
+        except (OSError, ValueError, RuntimeError) as exc:  # too long, a NUL byte, a loop
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a path"
+            errors.append(
+                LoadError(f"file {path}", f"{reason}; check the path given to --plugin-file")
+            )
+            continue
+        if not usable:
             errors.append(
                 LoadError(f"file {path}", "no such file; check the path given to --plugin-file")
             )
             continue
-        paths.append(path.resolve())
+        paths.append(path)
     directory = environ.get(PLUGIN_DIR_ENV)
     if directory:
         folder = Path(directory)
