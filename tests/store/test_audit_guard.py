@@ -268,3 +268,21 @@ def test_consent_given_entry_binds_the_row_digest(casework: Casework, worker: Ca
             changed = row.model_copy(update={column: value})
             assert record_digest(changed) != digest, column
     assert consent  # the helper the populate step uses
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("at", "'garbage'"), ("detail", "'not json'"), ("detail", "'[1, 2]'")],
+)
+def test_a_value_written_by_hand_is_a_break_not_a_crash(
+    casework: Casework, worker: CaseSession, column: str, value: str
+) -> None:
+    if casework.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's column types refuse such values themselves")
+    populate(worker)
+    drop_all_guards(casework.engine)
+    with casework.engine.begin() as connection:
+        connection.execute(text(f"UPDATE audit_entry SET {column} = {value} WHERE seq = 3"))
+    found = breaks(casework.engine)
+    assert found
+    assert all("\n" not in problem for _, problem in found)

@@ -211,8 +211,8 @@ def _report(
         print_json(document)
         return
     for b in breaks:
-        where = f"entry {b.seq}" if b.seq else "record"
-        typer.echo(f"BROKEN {b.municipality} {where}: {b.problem}")
+        where = f" entry {b.seq}" if b.seq else ""
+        typer.echo(f"BROKEN {b.municipality}{where}: {b.problem}")
     for f in bad:
         typer.echo(f"BAD CHECKPOINT {f.file}: {f.problem}")
     if not breaks and not bad:

@@ -128,12 +128,24 @@ class Break:
     problem: str
 
 
+UNREADABLE = "a row holds a value wijkteamkit never writes ({}): edited outside it, or damaged"
+
+
 def verify(session: Session, municipality: str | None = None) -> list[Break]:
     """Recompute every chain (or one municipality's) and check the records it binds.
 
-    An empty list means intact.
+    An empty list means intact. A row that cannot even be read (a date or JSON value written
+    by hand) ends the check with a break saying so.
     """
     breaks: list[Break] = []
+    try:
+        _verify(session, municipality, breaks)
+    except (ValueError, TypeError, KeyError) as exc:
+        breaks.append(Break(municipality or "*", 0, UNREADABLE.format(type(exc).__name__)))
+    return breaks
+
+
+def _verify(session: Session, municipality: str | None, breaks: list[Break]) -> None:
     query = select(AuditEntryRow).order_by(col(AuditEntryRow.municipality), col(AuditEntryRow.seq))
     if municipality is not None:
         query = query.where(AuditEntryRow.municipality == municipality)
@@ -169,7 +181,6 @@ def verify(session: Session, municipality: str | None = None) -> list[Break]:
     breaks += [
         Break(m, seq, problem) for m, seq, problem in check_records(session, bindings, municipality)
     ]
-    return breaks
 
 
 def _stream(session: Session, query: Any) -> Iterator[AuditEntryRow]:

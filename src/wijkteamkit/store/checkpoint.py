@@ -274,7 +274,12 @@ def compare(
             if (head.municipality, head.seq, head.hash) in seen:
                 continue
             seen.add((head.municipality, head.seq, head.hash))
-            entry = audit.entry_at(session, head.municipality, head.seq)
+            try:
+                entry = audit.entry_at(session, head.municipality, head.seq)
+            except (ValueError, TypeError) as exc:
+                problem = audit.UNREADABLE.format(type(exc).__name__)
+                breaks.append(audit.Break(head.municipality, head.seq, problem))
+                continue
             if entry is None:
                 problem = f"is missing, though checkpoint {checkpoint.file} signed it (truncated)"
             elif entry.hash != head.hash:
