@@ -508,32 +508,6 @@ def test_a_maintenance_role_is_recognised_through_membership_or_bypass(
                 conn.execute(f'DROP ROLE "{role}"')
 
 
-def test_downgrade_lifts_and_upgrade_restores_the_policies(deployment: Deployment) -> None:
-    from alembic import command
-
-    from wijkteamkit.store.database import alembic_config
-
-    owner = connect(deployment.owner_url)
-    config = alembic_config()
-    with owner.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0003")
-    with owner.connect() as conn:
-        forced = conn.execute(
-            text("SELECT bool_or(relrowsecurity) FROM pg_class WHERE relname = ANY(:n)"),
-            {"n": TENANT_TABLES},
-        ).scalar_one()
-        assert forced is False
-    upgrade(owner)
-    with owner.connect() as conn:
-        forced = conn.execute(
-            text("SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname = ANY(:n)"),
-            {"n": TENANT_TABLES},
-        ).scalar_one()
-        assert forced is True
-    owner.dispose()
-
-
 # --- the audit commands under row-level security -------------------------------------------------
 
 
@@ -582,3 +556,37 @@ def test_the_demo_verifies_its_own_chain_as_the_engine_role(deployment: Deployme
     casework.engine.dispose()
     assert report.audit_intact
     assert report.audit_entries > 10
+
+
+# --- migrating -------------------------------------------------------------------------------
+
+
+def test_downgrade_lifts_and_upgrade_restores_the_policies(deployment: Deployment) -> None:
+    """Last in the module: it leaves the shared database at head again."""
+    from alembic import command
+
+    from wijkteamkit.store.database import alembic_config
+
+    owner = connect(deployment.owner_url)
+    config = alembic_config()
+    with owner.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    with owner.connect() as conn:
+        forced = conn.execute(
+            text("SELECT bool_or(relrowsecurity) FROM pg_class WHERE relname = ANY(:n)"),
+            {"n": TENANT_TABLES},
+        ).scalar_one()
+        assert forced is False
+    with pytest.raises(DatabaseError) as refused:  # the engine role may not migrate
+        open_database(deployment.engine_url)
+    message = str(refused.value)
+    assert "must be owner" in message and "schema owner" in message and "\n" not in message
+    upgrade(owner)
+    with owner.connect() as conn:
+        forced = conn.execute(
+            text("SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname = ANY(:n)"),
+            {"n": TENANT_TABLES},
+        ).scalar_one()
+        assert forced is True
+    owner.dispose()

@@ -168,6 +168,13 @@ def _translate(engine: Engine, exc: BaseException) -> DatabaseError:
         return DatabaseError(
             f"{where} is damaged ({reason}); restore it from a backup or recover it with sqlite3"
         )
+    if engine.dialect.name == "postgresql" and (
+        "must be owner" in lowered or "permission denied" in lowered
+    ):
+        return DatabaseError(
+            f"the database role may not do this in {where} ({reason}); migrate as the schema "
+            "owner and grant the engine role as docs/database.md says"
+        )
     if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
         return DatabaseError(
             f"{where} is read-only here ({reason}); use a writable location or fix permissions"
