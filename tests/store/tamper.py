@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from case_helpers import HOUSEHOLD, T0, assessment, consent
@@ -13,12 +14,30 @@ from sqlmodel import Session, select
 
 from wijkteamkit import Signal
 from wijkteamkit.domain.case import HouseholdIn, PlanIn
-from wijkteamkit.engine.casework import CaseSession
+from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.store import audit
 from wijkteamkit.store.audit import _digest
 from wijkteamkit.store.tables import AuditEntryRow, AuditHeadRow
 
 PROTECTED = ("audit_entry", "audit_head", "consent", "consent_withdrawal", "disclosure")
+
+
+@contextmanager
+def sqlite_casework(folder: Path) -> Iterator[Casework]:
+    """The sample town's engine on a new SQLite file (for tests that are SQLite's alone)."""
+    from case_helpers import Clock
+    from sample_town import SampleTown
+
+    from wijkteamkit.store.database import open_database
+    from wijkteamkit.testing import PluginHarness
+
+    harness = PluginHarness()
+    harness.register(SampleTown())
+    engine = open_database(f"sqlite:///{folder / 'cases.db'}")
+    try:
+        yield Casework(engine, harness.load(), Clock())
+    finally:
+        engine.dispose()
 
 
 def bsns(count: int) -> list[str]:

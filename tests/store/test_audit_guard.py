@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from case_helpers import T0, Clock, actor, consent
@@ -20,6 +21,7 @@ from tamper import (
     household_with,
     populate,
     snapshot,
+    sqlite_casework,
     undone,
 )
 
@@ -59,15 +61,17 @@ def test_every_write_path_is_refused_with_the_guards_in_place(
     assert breaks(engine) == []
 
 
-def test_sqlite_replace_is_refused_even_without_recursive_triggers(
-    casework: Casework, worker: CaseSession
-) -> None:
+def test_sqlite_replace_is_refused_even_without_recursive_triggers(tmp_path: Path) -> None:
     """A raw connection (not the engine's, so no PRAGMA recursive_triggers) is refused too."""
-    if casework.engine.dialect.name != "sqlite":
-        pytest.skip("REPLACE is SQLite's")
+
+    with sqlite_casework(tmp_path) as casework:
+        _raw_replace(casework)
+
+
+def _raw_replace(casework: Casework) -> None:
     import sqlite3
 
-    populate(worker)
+    populate(casework.as_actor(actor()))
     before = snapshot(casework.engine)
     connection = sqlite3.connect(casework.engine.url.database or "", isolation_level=None)
     try:
@@ -275,14 +279,14 @@ def test_consent_given_entry_binds_the_row_digest(casework: Casework, worker: Ca
     [("at", "'garbage'"), ("detail", "'not json'"), ("detail", "'[1, 2]'")],
 )
 def test_a_value_written_by_hand_is_a_break_not_a_crash(
-    casework: Casework, worker: CaseSession, column: str, value: str
+    tmp_path: Path, column: str, value: str
 ) -> None:
-    if casework.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's column types refuse such values themselves")
-    populate(worker)
-    drop_all_guards(casework.engine)
-    with casework.engine.begin() as connection:
-        connection.execute(text(f"UPDATE audit_entry SET {column} = {value} WHERE seq = 3"))
-    found = breaks(casework.engine)
+    """SQLite stores whatever it is given (PostgreSQL's column types refuse such values)."""
+    with sqlite_casework(tmp_path) as casework:
+        populate(casework.as_actor(actor()))
+        drop_all_guards(casework.engine)
+        with casework.engine.begin() as connection:
+            connection.execute(text(f"UPDATE audit_entry SET {column} = {value} WHERE seq = 3"))
+        found = breaks(casework.engine)
     assert found
     assert all("\n" not in problem for _, problem in found)
