@@ -199,11 +199,28 @@ def test_every_table_with_a_municipality_is_forced_under_row_level_security(
             ),
             {"names": TENANT_TABLES},
         ).all()
+        policies = conn.execute(
+            text(
+                "SELECT tablename, policyname, permissive, roles, cmd, qual, with_check"
+                " FROM pg_policies WHERE tablename = ANY(:names)"
+            ),
+            {"names": TENANT_TABLES},
+        ).all()
     owner.dispose()
     assert {r[0] for r in rows} == set(TENANT_TABLES)
-    for name, enabled, forced, policies in rows:
+    for name, enabled, forced, names in rows:
         assert (name, enabled, forced) == (name, True, True)
-        assert policies == ["tenant_isolation", "tenant_maintenance"], name
+        assert names == ["tenant_isolation", "tenant_maintenance"], name
+    owner_role = make_url(deployment.owner_url).username
+    for table, policy, permissive, roles, command, using, check in policies:
+        assert (permissive, command) == ("PERMISSIVE", "ALL"), (table, policy)
+        if policy == "tenant_isolation":
+            assert list(roles) == ["public"], table
+            for expression in (using, check):  # the bound code, never '' or unset
+                assert "NULLIF(current_setting('wijkteamkit.municipality'" in expression, table
+        else:
+            assert list(roles) == [owner_role], table
+            assert (using, check) == ("true", "true"), table
 
 
 def test_the_engine_role_is_no_superuser_no_bypass_and_not_the_owner(
