@@ -23,6 +23,7 @@ MAX_FOLDED = 200
 """Characters in a folded recipient or purpose."""
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _KINDS = frozenset(kind.value for kind in TargetKind)
 
 
@@ -36,8 +37,10 @@ def fold(text: str) -> str:
     compat = unicodedata.normalize("NFKC", text).strip()
     if not compat:
         raise ValueError("is empty; give a name")
-    if any(unicodedata.category(ch) == "Cc" for ch in compat):
+    if _CONTROL.search(compat):
         raise ValueError("contains a control character; remove it")
+    if compat.isascii():
+        return compat.lower()  # the common case: for ASCII, case-folding is lower-casing
     merged = sorted({ch for ch in compat if ch.casefold() != ch.lower()})
     if merged:
         spelt = ", ".join(

@@ -15,7 +15,7 @@ judged on the local date in Europe/Amsterdam.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
@@ -274,34 +274,58 @@ def _by_consent(
             consents.append(record)
     if not consents:
         return frozenset(), [], Reason.NO_CONSENT
-    stages: tuple[tuple[Reason, Callable[[Consent], bool]], ...] = (
-        (Reason.WITHDRAWN, lambda c: not (c.id in withdrawn and withdrawn[c.id] <= at)),
-        (
-            Reason.NOT_IN_PERIOD,
-            lambda c: (
-                c.given_at <= at and c.valid_from <= at and (c.valid_to is None or at < c.valid_to)
-            ),
-        ),
-        (Reason.PURPOSE_NOT_COVERED, lambda c: c.purpose == request.purpose),
-        (Reason.RECIPIENT_NOT_COVERED, lambda c: request.recipient in c.recipients),
-        (
-            Reason.WRITTEN_CONSENT_REQUIRED,
-            lambda c: c.form == "written" or not policy.written_required,
-        ),
-    )
-    for reason, keep in stages:
-        consents = [c for c in consents if keep(c)]
-        if not consents:
-            return frozenset(), [], reason
+    covering: list[Consent] = []
+    furthest = 0
+    for consent in consents:
+        gap = _first_gap(consent, request, policy, at, withdrawn)
+        if gap is None:
+            covering.append(consent)
+        else:
+            furthest = max(furthest, gap)
+    if not covering:
+        return frozenset(), [], _GAPS[furthest]
     granted: set[str] = set()
     ids: list[int] = []
-    for consent in sorted(consents, key=lambda c: c.id):
+    for consent in sorted(covering, key=lambda c: c.id):
         overlap = request.scope & consent.scope
         if overlap:
             granted |= overlap
             ids.append(consent.id)
-    gap = None if granted == request.scope else Reason.SCOPE_NOT_COVERED
-    return frozenset(granted), ids, gap
+    lacking = None if granted == request.scope else Reason.SCOPE_NOT_COVERED
+    return frozenset(granted), ids, lacking
+
+
+_GAPS = (
+    Reason.WITHDRAWN,
+    Reason.NOT_IN_PERIOD,
+    Reason.PURPOSE_NOT_COVERED,
+    Reason.RECIPIENT_NOT_COVERED,
+    Reason.WRITTEN_CONSENT_REQUIRED,
+)
+"""The checks a consent passes in order; a refusal names the furthest any consent got."""
+
+
+def _first_gap(
+    consent: Consent,
+    request: DisclosureRequest,
+    policy: DisclosurePolicy,
+    at: datetime,
+    withdrawn: Mapping[int, datetime],
+) -> int | None:
+    """The index in ``_GAPS`` of the first check ``consent`` fails (None: it covers)."""
+    if consent.id in withdrawn and withdrawn[consent.id] <= at:
+        return 0
+    if not (consent.given_at <= at and consent.valid_from <= at) or (
+        consent.valid_to is not None and at >= consent.valid_to
+    ):
+        return 1
+    if consent.purpose != request.purpose:
+        return 2
+    if request.recipient not in consent.recipients:
+        return 3
+    if policy.written_required and consent.form != "written":
+        return 4
+    return None
 
 
 def _basis_gap(request: DisclosureRequest, policy: DisclosurePolicy, on: date) -> Reason | None:
