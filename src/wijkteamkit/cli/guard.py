@@ -7,6 +7,7 @@ with its type and place only, never its text, which could hold personal data. ``
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -152,12 +153,13 @@ def wants_json(argv: Sequence[str]) -> bool:
 def exit_code_of(exc: BaseException) -> int:
     """Report ``exc`` in one line and return the exit code it stands for."""
     import typer
-    from typer._click import exceptions as click
 
+    click = _click_exceptions()
     if isinstance(exc, CliError):
         report_error(exc.message, exc.exit_code, exc.code)
         return exc.exit_code
-    if isinstance(exc, click.NoArgsIsHelpError):
+    no_args = getattr(click, "NoArgsIsHelpError", None)
+    if no_args is not None and isinstance(exc, no_args):
         sys.stdout.write(exc.ctx.get_help() + "\n")
         report_error("name a command; see the list above", EXIT_LOAD, "usage")
         return EXIT_LOAD
@@ -180,6 +182,14 @@ def exit_code_of(exc: BaseException) -> int:
         report_error(message, code, kind)
         return code
     return _unexpected(exc.cause if isinstance(exc, _Escaped) else exc)
+
+
+def _click_exceptions() -> Any:
+    """Click's exception classes: vendored by newer typer, the ``click`` package before."""
+    try:
+        return importlib.import_module("typer._click.exceptions")
+    except ImportError:
+        return importlib.import_module("click.exceptions")
 
 
 def _broken_pipe(exc: BaseException) -> bool:
