@@ -211,3 +211,46 @@ def test_cli_keygen_checkpoint_and_verify(
     code, out, err = run("audit", "checkpoint", "--database", url, "--key", key, "--out", folder)
     assert code == 1 and "not signing" in err  # a rewritten chain is never signed
     assert len(list(folder.iterdir())) == 1
+
+
+def test_a_read_only_postgresql_database_is_a_clear_error(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only (tests run as root, so a read-only SQLite file is not)")
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(database_url).database
+    admin = make_url(database_url).set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    with pytest.raises(DatabaseError, match="read-only here") as caught:
+        open_database(database_url)
+    assert "\n" not in str(caught.value)
+
+
+def test_database_errors_never_carry_sql_or_parameters() -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from wijkteamkit.store.database import _translate
+
+    engine = create_engine("sqlite://")
+    secret = {"name": "Jan Jansen", "bsn": "111222333", "summary": "geweld thuis"}
+    statement = "INSERT INTO person (name, bsn) VALUES (:name, :bsn)"
+    for error, expected in (
+        (IntegrityError(statement, secret, Exception("UNIQUE constraint failed: x.y")), "cannot"),
+        (
+            OperationalError(statement, secret, Exception("attempt to write a readonly database")),
+            "read-only",
+        ),
+        (OperationalError(statement, secret, Exception("file is not a database")), "not an SQLite"),
+        (
+            OperationalError(statement, secret, Exception("database disk image is malformed\nx")),
+            "damaged",
+        ),
+    ):
+        message = str(_translate(engine, error))
+        assert expected in message
+        assert "\n" not in message
+        for value in (*secret.values(), "INSERT", "VALUES"):
+            assert value not in message
