@@ -290,3 +290,31 @@ def test_a_value_written_by_hand_is_a_break_not_a_crash(
         found = breaks(casework.engine)
     assert found
     assert all("\n" not in problem for _, problem in found)
+
+
+def test_concurrent_writers_append_in_order(casework: Casework) -> None:
+    """Three sessions writing at once: the in-order trigger never refuses a real append, and
+    the chain and every bound record verify."""
+    import threading
+
+    numbers = iter(bsns(12))
+    batches = [[next(numbers) for _ in range(4)] for _ in range(3)]
+    failures: list[BaseException] = []
+
+    def write(batch: list[str]) -> None:
+        try:
+            session = casework.as_actor(actor())
+            for number in batch:
+                populate(session, household_with(number))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(batch,)) for batch in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert breaks(casework.engine) == []
+    with Session(casework.engine) as db:
+        assert audit.count(db) > 12 * 7
