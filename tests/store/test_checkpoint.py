@@ -172,3 +172,34 @@ def test_checkpoint_files_are_never_overwritten(
     good, bad = checkpoint.read(folder, checkpoint.load_public_key(tmp_path / "k.pub"))
     assert sorted(c.file for c in good) == sorted([first.name, second.name])
     assert [b.file for b in bad] == ["notes.txt"]
+
+
+def test_each_municipality_is_anchored_on_its_own(
+    casework: Casework, worker: CaseSession, tmp_path: Path
+) -> None:
+    """Two chains in one database: removing the second one whole is caught by the checkpoint
+    (the chain check alone cannot see a chain that is gone, head and all)."""
+    from datetime import UTC, datetime
+
+    from case_helpers import actor
+    from sqlalchemy import text
+
+    from wijkteamkit.store import audit
+
+    populate(worker)
+    other = actor(municipality="GM0002", team="team-oost")
+    with Session(casework.engine) as db:
+        for _ in range(3):
+            audit.append(db, other, "access.read", datetime(2016, 3, 1, tzinfo=UTC))
+        db.commit()
+    key = _checkpointed(casework, tmp_path)
+    good, _bad = checkpoint.read(tmp_path / "cp", key)
+    assert checkpoint.anchored(good) == {"GM0001": good[0].heads[0].seq, "GM0002": 3}
+    with undone(casework.engine) as db:
+        for table in PROTECTED:
+            drop_guards(db.connection(), table)
+        db.connection().execute(text("DELETE FROM audit_entry WHERE municipality = 'GM0002'"))
+        db.connection().execute(text("DELETE FROM audit_head WHERE municipality = 'GM0002'"))
+        assert chain_breaks(db) == []
+        assert [(b.municipality, b.seq) for b in checkpoint.compare(db, good)] == [("GM0002", 3)]
+        assert checkpoint.compare(db, good, "GM0001") == []
