@@ -315,3 +315,14 @@ def test_a_decision_serialises_sorted() -> None:
     )
     assert isinstance(decision, Decision)
     assert decision.model_dump(mode="json")["granted"] == ["financien", "huisvesting"]
+
+
+def test_a_policy_built_by_hand_is_folded_like_the_requests() -> None:
+    policy = DisclosurePolicy(
+        exceptions={"Meldrecht-Veilig-Thuis": MELDRECHT},
+        recipient_kinds={"VEILIG-THUIS": "Domestic_Violence_Service"},
+    )
+    asked = request("veilig-thuis", legal_basis="meldrecht-veilig-thuis")
+    assert decide(asked, [], policy, AT).reason is Reason.LEGAL_BASIS
+    with pytest.raises(ValidationError):
+        DisclosurePolicy(exceptions={}, recipient_kinds={"straße-team": "other"})

@@ -176,11 +176,11 @@ class DisclosurePolicy(Model):
 
     ``exceptions`` holds only legal bases that allow disclosure without consent;
     ``recipient_kinds`` maps each escalation-target key to its kind; ``written_required`` says
-    that spoken consent permits nothing.
+    that spoken consent permits nothing. Keys and kinds are folded like every recipient.
     """
 
-    exceptions: Mapping[str, LegalBasis]
-    recipient_kinds: Mapping[str, str]
+    exceptions: Mapping[FoldedKey, LegalBasis]
+    recipient_kinds: Mapping[FoldedKey, Folded]
     written_required: bool = False
 
     @classmethod
