@@ -326,3 +326,34 @@ def test_a_policy_built_by_hand_is_folded_like_the_requests() -> None:
     assert decide(asked, [], policy, AT).reason is Reason.LEGAL_BASIS
     with pytest.raises(ValidationError):
         DisclosurePolicy(exceptions={}, recipient_kinds={"straße-team": "other"})
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "r\u0435gieteam",  # Cyrillic е
+        "regie\u200bteam",  # zero-width space
+        "regieteam\u00ad",  # soft hyphen
+        "regíeteam",
+    ],
+)
+def test_lookalike_recipients_are_other_recipients_on_both_paths(lookalike: str) -> None:
+    consented = [consent(recipients=frozenset({"regieteam"}))]
+    assert not decide(request(lookalike), consented, POLICY, AT).permitted
+    covenant = LegalBasis(
+        key="regie",
+        name="R",
+        allows_disclosure_without_consent=True,
+        recipients=("multiproblem_team",),
+    )
+    policy = DisclosurePolicy(
+        exceptions={"regie": covenant}, recipient_kinds={"regieteam": "multiproblem_team"}
+    )
+    assert decide(request("regieteam", legal_basis="regie"), [], policy, AT).permitted
+    assert not decide(request(lookalike, legal_basis="regie"), [], policy, AT).permitted
+
+
+def test_composed_and_decomposed_accents_are_one_spelling() -> None:
+    consented = [consent(recipients=frozenset({"Buurtteam Financiën"}))]
+    decomposed = "buurtteam financie\u0308n"
+    assert decide(request(decomposed), consented, POLICY, AT).permitted
