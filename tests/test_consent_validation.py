@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -110,3 +113,31 @@ def test_the_message_says_what_to_do_and_names_the_plugin() -> None:
 def test_every_bundled_rule_with_a_basis_can_apply(name: str) -> None:
     setup = load_municipality(name)
     assert [f for f in validate(setup) if f.code == CODE] == []
+
+
+def test_validate_all_is_clean_on_the_command_line_even_when_strict() -> None:
+    """Every bundled municipality validates with no error and no warning, on its own date and
+    after the reform (when the meldrecht is in force)."""
+    for extra in ([], ["--on", "2016-01-01"]):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "wijkteamkit",
+                "validate",
+                "--all",
+                "--strict",
+                "--format",
+                "json",
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        report = json.loads(result.stdout)
+        assert report["ok"] and all(m["ok"] for m in report["municipalities"])
+        codes = {f["code"] for m in report["municipalities"] for f in m["findings"]}
+        assert CODE not in codes
