@@ -289,6 +289,16 @@ def check(s: Scenario, decision: Decision) -> None:
     else:
         assert decision.granted == frozenset()
     assert (decision.outcome, decision.granted) == expected(s)
+    message = decision.explain()
+    assert "\n" not in message and message.startswith(
+        "refused: " if not decision.permitted else "permitted"
+    )
+    if not decision.permitted:
+        assert decision.consent_gap is not None and "legal basis" in message
+        if decision.basis_gap is not None:
+            assert repr(decision.legal_basis) in message
+    if s.legal_basis is None:
+        assert plain(s.recipient) not in message and plain(s.purpose) not in message
 
 
 def test_the_scenarios_reach_every_reason() -> None:
