@@ -357,3 +357,23 @@ def test_composed_and_decomposed_accents_are_one_spelling() -> None:
     consented = [consent(recipients=frozenset({"Buurtteam Financiën"}))]
     decomposed = "buurtteam financie\u0308n"
     assert decide(request(decomposed), consented, POLICY, AT).permitted
+
+
+@pytest.mark.parametrize(
+    ("starts", "local", "permitted"),
+    [
+        (date(2015, 3, 29), datetime(2015, 3, 29, 0, 30), True),  # the night clocks go forward
+        (date(2015, 3, 29), datetime(2015, 3, 28, 23, 59), False),
+        (date(2015, 10, 25), datetime(2015, 10, 25, 0, 30), True),  # the night clocks go back
+        (date(2015, 10, 25), datetime(2015, 10, 24, 23, 59), False),
+        (date(2015, 7, 1), datetime(2015, 7, 1, 0, 0), True),  # summer: 22:00 UTC the day before
+    ],
+)
+def test_a_basis_starts_at_local_midnight_in_summer_and_winter_time(
+    starts: date, local: datetime, permitted: bool
+) -> None:
+    basis = MELDRECHT.model_copy(update={"valid_from": starts})
+    policy = POLICY.model_copy(update={"exceptions": {"meldrecht-veilig-thuis": basis}})
+    asked = request("veilig-thuis", legal_basis="meldrecht-veilig-thuis")
+    at = local.replace(tzinfo=AMSTERDAM).astimezone(UTC)
+    assert decide(asked, [], policy, at).permitted is permitted
