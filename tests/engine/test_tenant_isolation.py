@@ -469,6 +469,62 @@ def test_two_municipalities_in_one_database_stay_apart(
         assert audit.count(db) == audit.count(db, OTHER) > 0
 
 
+def _census(url: str) -> dict[tuple[str, str], int]:
+    """Rows per table and municipality, and rows pointing at another municipality's household,
+    as the owner sees them (every municipality)."""
+    owner = connect(url)
+    counts: dict[tuple[str, str], int] = {}
+    with owner.connect() as conn:
+        for table in TENANT_TABLES:
+            query = f"SELECT municipality, count(*) FROM {table} GROUP BY municipality"
+            counts.update({(table, m): n for m, n in conn.execute(text(query))})
+            if "household_id" in SQLModel.metadata.tables[table].columns:
+                crossed = conn.execute(
+                    text(
+                        f"SELECT count(*) FROM {table} t JOIN household h"
+                        " ON h.id = t.household_id WHERE h.municipality <> t.municipality"
+                    )
+                ).scalar_one()
+                counts[(table, "crossed")] = crossed
+    owner.dispose()
+    return counts
+
+
+def test_no_engine_write_reaches_another_municipality_by_id(
+    deployment: Deployment, towns: tuple[CaseSession, CaseSession]
+) -> None:
+    """Every write that takes an id, given the other municipality's: not found, nothing written,
+    and no row of one municipality ever points at a household of the other."""
+    here, there = towns
+    theirs = _case(there)
+    with there._transaction() as db:
+        their_consent = db.execute(text("SELECT max(id) FROM consent")).scalar_one()
+        their_plan = db.execute(text("SELECT max(id) FROM plan")).scalar_one()
+        their_escalation = db.execute(text("SELECT max(id) FROM escalation")).scalar_one()
+    before = _census(deployment.owner_url)
+    leader = here.casework.as_actor(actor("team_leader", "lars"))
+    attempts = [
+        lambda: here.receive_signal(SIGNAL, theirs),
+        lambda: here.record_assessment(theirs, assessment()),
+        lambda: here.record_consent(consent(theirs)),
+        lambda: here.withdraw_consent(their_consent),
+        lambda: here.disclose(theirs, "regieteam", "casework", ["financien"]),
+        lambda: here.draft_plan(theirs, PLAN, case_director="Anna"),
+        lambda: here.finalise_plan(their_plan, expected_version=1),
+        lambda: here.close_case(theirs),
+        lambda: leader.reject_escalation(their_escalation, "not ours"),
+        lambda: leader.confirm_escalation(their_escalation, "M. de Vries", "Regieteam"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotFound):
+            attempt()
+    after = _census(deployment.owner_url)
+    assert {k: v for k, v in after.items() if k[1] != "GM0001"} == {
+        k: v for k, v in before.items() if k[1] != "GM0001"
+    }
+    assert all(n == 0 for (_, kind), n in after.items() if kind == "crossed")
+
+
 # --- maintenance ---------------------------------------------------------------------------------
 
 
