@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
 
 from ..domain.case import Actor
-from .records import check_records
+from .records import Recorded, check_records
 from .tables import AuditEntryRow, AuditHeadRow
 
 GENESIS = "0" * 64
@@ -151,7 +151,7 @@ def _verify(session: Session, municipality: str | None, breaks: list[Break]) -> 
         query = query.where(AuditEntryRow.municipality == municipality)
     previous: dict[str, str] = {}
     last: dict[str, int] = {}
-    bindings: list[AuditEntryRow] = []
+    bindings: list[Recorded] = []
     for entry in _stream(session, query):
         expected_prev = previous.get(entry.municipality, GENESIS)
         if entry.prev_hash != expected_prev:
@@ -164,7 +164,7 @@ def _verify(session: Session, municipality: str | None, breaks: list[Break]) -> 
         last[entry.municipality] = entry.seq
         detail = entry.detail if isinstance(entry.detail, dict) else {}
         if "record" in detail or entry.action == "household.erased":
-            bindings.append(entry)
+            bindings.append(Recorded.of(entry))
     heads = {h.municipality: h for h in session.exec(select(AuditHeadRow)).all()}
     for head in heads.values():
         if municipality is not None and head.municipality != municipality:

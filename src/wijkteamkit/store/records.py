@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -51,8 +52,24 @@ def binding(row: SQLModel) -> dict[str, Any]:
     return {"table": row.__tablename__, "id": row_id, "digest": record_digest(row)}
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What :func:`check_records` needs of an audit entry that binds a record or erases one."""
+
+    municipality: str
+    seq: int
+    subject: int | None
+    action: str
+    record: Any
+
+    @classmethod
+    def of(cls, entry: AuditEntryRow) -> Recorded:
+        detail = entry.detail if isinstance(entry.detail, dict) else {}
+        return cls(entry.municipality, entry.seq, entry.subject, entry.action, detail.get("record"))
+
+
 def check_records(
-    session: Session, entries: Iterable[AuditEntryRow], municipality: str | None = None
+    session: Session, entries: Iterable[Recorded], municipality: str | None = None
 ) -> list[tuple[str, int, str]]:
     """Compare the bound tables with ``entries`` (those with a record, and the erasures).
 
@@ -61,13 +78,13 @@ def check_records(
     """
     names = {str(table.__tablename__) for table in BOUND_TABLES}
     problems: list[tuple[str, int, str]] = []
-    bound: dict[tuple[str, int], AuditEntryRow] = {}
+    bound: dict[tuple[str, int], Recorded] = {}
     erased: dict[tuple[str, int | None], int] = {}
     for entry in entries:
         if entry.action == ERASED:
             erased[(entry.municipality, entry.subject)] = entry.seq
             continue
-        record = entry.detail.get("record") if isinstance(entry.detail, dict) else None
+        record = entry.record
         if not isinstance(record, dict) or not isinstance(record.get("id"), int):
             problems.append((entry.municipality, entry.seq, "its record binding is unreadable"))
             continue
@@ -90,9 +107,9 @@ def check_records(
             where = row.municipality  # type: ignore[attr-defined]
             if recorded is None:
                 problems.append((where, 0, f"{name} {row_id} has no audit entry"))
-            elif recorded.municipality != where or recorded.detail["record"].get(
-                "digest"
-            ) != record_digest(row):
+            elif recorded.municipality != where or recorded.record.get("digest") != record_digest(
+                row
+            ):
                 problems.append(
                     (recorded.municipality, recorded.seq, f"{name} {row_id} was changed")
                 )
@@ -103,7 +120,7 @@ def check_records(
     return problems
 
 
-def _erased_since(erased: dict[tuple[str, int | None], int], entry: AuditEntryRow) -> bool:
+def _erased_since(erased: dict[tuple[str, int | None], int], entry: Recorded) -> bool:
     """Whether the household of ``entry`` was erased after it (by the entries read so far)."""
     erased_at = erased.get((entry.municipality, entry.subject))
     return erased_at is not None and erased_at > entry.seq
