@@ -270,6 +270,14 @@ def _make_files(folder: Path) -> None:
         db.execute("update alembic_version set version_num = 'ffffdeadbeef'")
 
 
+@pytest.fixture(autouse=True)
+def _no_local_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's own WIJKTEAMKIT_ settings (debug, plugin folders) play no part here."""
+    for key in list(os.environ):
+        if key.startswith("WIJKTEAMKIT_"):
+            monkeypatch.delenv(key)
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = tmp_path_factory.mktemp("robustness")
