@@ -82,6 +82,10 @@ BEHAVIOUR = {
     "score_eleven.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return 11.5\n",
     "score_nan.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return float('nan')\n",
     "score_fine.py": "def wijkteamkit_score_bid(procedure, bid, bids):\n    return 7.25\n",
+    "getattr_exit.py": (
+        "def __dir__():\n    return ['wijkteamkit_teams']\n"
+        "def __getattr__(name):\n    raise SystemExit(0)\n"
+    ),
 }
 """Plugin files whose behaviour hook (or municipality hook) breaks when a command calls it."""
 
@@ -220,6 +224,8 @@ def _cases() -> Iterator[Case]:
             json="export" not in command,
         )
     yield Case(("show", "GM0001", "--plugin-file", "{dir}/municipality_exit.py"))
+    for command in (("validate", "GM0268"), ("plugins",)):  # pluggy itself trips on it
+        yield Case((*command, "--plugin-file", "{dir}/getattr_exit.py"), kind="plugin")
 
     urls = [
         "",
