@@ -273,3 +273,16 @@ def test_the_unique_index_surfaces_as_a_rule_not_a_database_error(
             )
         ).one()
         assert count == 1
+
+
+def test_a_plan_drafted_during_a_transfer_starts_with_the_target_and_gets_it_back(
+    casework: Casework, worker: CaseSession, leader: CaseSession
+) -> None:
+    household = assessed(worker, "100000046")
+    (regie,) = worker.record_assessment(household, assessment()).proposed
+    worker.record_consent(consent(household, recipients=TARGETS))
+    leader.confirm_escalation(regie, "Mevr. de Vries", "Regieteam Zuid")  # no plan yet
+    worker.draft_plan(household, PLAN, case_director="Anna")
+    assert lead(casework, household) == "regieteam"
+    leader.de_escalate(regie)
+    assert lead(casework, household) == "team-centrum"

@@ -60,6 +60,14 @@ class PlanOps(SessionBase):
                     f"household {household_id} already has an active plan; revise it instead",
                     rule="one-active-plan",
                 )
+            db.refresh(household, with_for_update=True)  # after any transfer being confirmed
+            transfer = db.exec(  # a transfer confirmed before the plan existed holds the lead
+                select(EscalationRow.target).where(
+                    EscalationRow.household_id == household_id,
+                    EscalationRow.handover == "transfer",
+                    EscalationRow.state == EscalationState.ACTIVE,
+                )
+            ).first()
             self._move(household, CaseState.CONCEPT_PLAN)
             row = PlanRow(
                 municipality=self.actor.municipality,
@@ -67,7 +75,7 @@ class PlanOps(SessionBase):
                 team=household.team or "",
                 state=PlanState.CONCEPT,
                 case_director=case_director,
-                lead=household.team or "",
+                lead=transfer or household.team or "",
                 content=plan.model_dump(mode="json"),
                 created_at=self._now(),
             )
