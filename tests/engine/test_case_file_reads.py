@@ -7,7 +7,6 @@ tagged wrongly or not at all fails here.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import typing
 from datetime import date
@@ -104,8 +103,9 @@ def build_case(casework: Casework, director: CaseSession, leader: CaseSession) -
         consent(household, recipients={"regieteam", "ketenzorg"}, scope=everything)
     )
     director.draft_plan(household, _plan(), case_director="anna")
-    for escalation in proposed:
-        with contextlib.suppress(ConsentRequired):  # veilig-thuis: no consent, stays proposed
+    targets = {e.id: e.target for e in director.read_case(household).escalations}
+    for escalation in proposed:  # one transfer (the regieteam) and the referral; veilig-thuis
+        if targets[escalation] != "veilig-thuis":  # stays a proposal
             leader.confirm_escalation(escalation, "r-0001", "Ontvanger")
     return household
 

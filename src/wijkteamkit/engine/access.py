@@ -78,8 +78,7 @@ class AccessOps(SessionBase):
                 self._commit(db)
                 raise ConsentRequired(
                     f"team {recipient!r} may not read household {household_id}: "
-                    f"{decision.reason.value}; the resident's consent for recipient "
-                    f"{recipient!r} and purpose {purpose!r} is needed"
+                    f"{decision.reason.value}; {decision.explain()}"
                 )
             full = build_case_file(db, self.setup, household)
             return redact(full, decision.granted, scope).model_copy(
