@@ -27,8 +27,8 @@ from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import AccessDenied, RuleViolation
 from wijkteamkit.engine.listing import (
     MAX_PAGE,
-    AuditEntryView,
-    EscalationView,
+    AuditRecord,
+    EscalationSummary,
     HouseholdSummary,
     Page,
 )
@@ -410,7 +410,7 @@ def test_the_team_leader_sees_the_open_escalations_of_the_team(world: World) -> 
 
 
 def test_an_escalation_view_holds_no_assessment_content() -> None:
-    assert set(EscalationView.model_fields) == {
+    assert set(EscalationSummary.model_fields) == {
         "id",
         "household",
         "rule",
@@ -627,7 +627,7 @@ def test_audit_pages_are_complete_for_every_filter(
     so examples do not grow each other's listings)."""
     auditor, now = _auditor(world.one), world.clock.now
     household = world.one.households[subject] if subject else None
-    entries: list[AuditEntryView] = _all_pages(
+    entries: list[AuditRecord] = _all_pages(
         lambda a: auditor.audit_log(
             subject=household, action=action, until=now, after=a, limit=limit
         )
@@ -699,7 +699,7 @@ def test_paging_holds_while_others_write_between_pages(
         meanwhile()
         return worker.households(after=after, limit=limit)
 
-    def entries(after: str | None) -> Page[AuditEntryView]:
+    def entries(after: str | None) -> Page[AuditRecord]:
         meanwhile()
         return auditor.audit_log(action="signal.received", after=after, limit=limit)
 

@@ -60,7 +60,7 @@ class HouseholdSummary(Result):
     """Whether an escalation of the household is active (confirmed, not yet ended)."""
 
 
-class EscalationView(Result):
+class EscalationSummary(Result):
     """An open escalation as the team leader's list shows it: no assessment content."""
 
     id: int
@@ -74,7 +74,7 @@ class EscalationView(Result):
     responsible_organisation: str | None
 
 
-class AuditEntryView(Result):
+class AuditRecord(Result):
     """One audit entry, as the auditor reads it."""
 
     seq: int
@@ -92,8 +92,8 @@ class AuditEntryView(Result):
 
 
 HouseholdPage = Page[HouseholdSummary]
-EscalationPage = Page[EscalationView]
-AuditPage = Page[AuditEntryView]
+EscalationPage = Page[EscalationSummary]
+AuditPage = Page[AuditRecord]
 
 
 class Window(NamedTuple):

@@ -31,10 +31,10 @@ from .errors import AccessDenied, RuleViolation
 from .listing import (
     DEFAULT_PAGE,
     KEY_MAX,
-    AuditEntryView,
     AuditPage,
+    AuditRecord,
     EscalationPage,
-    EscalationView,
+    EscalationSummary,
     HouseholdPage,
     HouseholdSummary,
     Page,
@@ -110,7 +110,7 @@ class QueryOps(SessionBase):
 
     def open_escalations(
         self, team: str | None = None, after: str | None = None, limit: int = DEFAULT_PAGE
-    ) -> Page[EscalationView]:
+    ) -> Page[EscalationSummary]:
         """The proposed and active escalations of the actor's team, by ascending id.
 
         The team leader sees all of them; another member of the team those of the households
@@ -178,7 +178,7 @@ class QueryOps(SessionBase):
         until: datetime | None = None,
         after: str | None = None,
         limit: int = DEFAULT_PAGE,
-    ) -> Page[AuditEntryView]:
+    ) -> Page[AuditRecord]:
         """The municipality's audit entries in chain order, for its auditors only.
 
         Filter by subject household, by exact action (e.g. ``"case.read"``) and by time:
@@ -329,9 +329,9 @@ def _summary(row: HouseholdRow, escalation_active: bool) -> HouseholdSummary:
     )
 
 
-def _escalation(row: EscalationRow) -> EscalationView:
+def _escalation(row: EscalationRow) -> EscalationSummary:
     assert row.id is not None
-    return EscalationView(
+    return EscalationSummary(
         id=row.id,
         household=row.household_id,
         rule=row.rule,
@@ -344,8 +344,8 @@ def _escalation(row: EscalationRow) -> EscalationView:
     )
 
 
-def _entry(row: AuditEntryRow) -> AuditEntryView:
-    return AuditEntryView(
+def _entry(row: AuditEntryRow) -> AuditRecord:
+    return AuditRecord(
         seq=row.seq,
         at=row.at,
         actor=row.actor,
