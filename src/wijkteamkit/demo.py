@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from .domain import EscalationTarget, MunicipalitySetup, Neighbourhood, Signal, TargetKind, Team
 from .domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
+from .domain.common import local_date
 from .engine.casework import CaseSession, Casework
 from .engine.errors import ConsentRequired
 from .store import audit, tenancy
@@ -239,7 +240,7 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
             (
                 b
                 for b in casework.policy.exceptions.values()
-                if b.contains(clock.now.date()) and b.covers(service.key, service.kind.value)
+                if b.contains(local_date(clock.now)) and b.covers(service.key, service.kind.value)
             ),
             None,
         )

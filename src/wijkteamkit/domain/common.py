@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -177,3 +178,12 @@ class Period(Model):
 Severity = Literal["error", "warning", "info"]
 
 Percentage = Annotated[float, Field(ge=0, le=100)]
+
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+"""The Netherlands' time zone: dates in law and policy (a law in force from 1 January 2015, a
+birth date) are local dates here, not UTC dates."""
+
+
+def local_date(at: datetime) -> date:
+    """The date in the Netherlands at the aware moment ``at``."""
+    return at.astimezone(LOCAL_ZONE).date()

@@ -19,16 +19,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, field_serializer
 
 from ..domain import LegalBasis, MunicipalitySetup
 from ..domain.case import Actor
-from ..domain.common import Model
+from ..domain.common import Model, local_date
 from ..domain.consent import Folded, FoldedKey
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 """The time zone in which a legal basis's dates are read."""
 
 
@@ -217,7 +215,7 @@ def decide(
     """
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("decide() needs a timezone-aware moment; pass an aware datetime")
-    on = at.astimezone(AMSTERDAM).date() if request.legal_basis is not None else None
+    on = local_date(at) if request.legal_basis is not None else None
     if not request.scope:
         return Decision(
             outcome="deny",
