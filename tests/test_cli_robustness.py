@@ -224,8 +224,8 @@ def _cases() -> Iterator[Case]:
             json="export" not in command,
         )
     yield Case(("show", "GM0001", "--plugin-file", "{dir}/municipality_exit.py"))
-    for command in (("validate", "GM0268"), ("plugins",)):  # pluggy itself trips on it
-        yield Case((*command, "--plugin-file", "{dir}/getattr_exit.py"), kind="plugin")
+    for lister in (("validate", "GM0268"), ("plugins",)):  # pluggy itself trips on it
+        yield Case((*lister, "--plugin-file", "{dir}/getattr_exit.py"), kind="plugin")
 
     urls = [
         "",
@@ -822,3 +822,72 @@ def test_a_plugin_path_that_is_no_file_is_a_load_error(path: str) -> None:
         assert len(result.stderr.strip().splitlines()) == 1
         if as_json:
             assert json.loads(result.stdout)["error"]["code"] in ("load", "usage")
+
+
+# -- PostgreSQL: a database that is not there, empty, or at an unknown revision --
+
+POSTGRES_ADMIN = os.environ.get(
+    "WIJKTEAMKIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = bool(os.environ.get("WIJKTEAMKIT_REQUIRE_POSTGRES"))
+"""Read at import: the autouse fixture clears WIJKTEAMKIT_ settings before each test."""
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    """A URL stem ``.../wtk_cli_x``: ``<stem>_empty`` has no schema, ``<stem>_unknown`` a
+    revision no wijkteamkit knows; ``<stem>_missing`` does not exist."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(POSTGRES_ADMIN)
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    stem = f"wtk_cli_{uuid.uuid4().hex[:10]}"
+    try:
+        server = psycopg.connect(dsn, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN}")
+    with server:
+        for suffix in ("empty", "unknown"):
+            server.execute(f'CREATE DATABASE "{stem}_{suffix}"')
+        unknown = admin.set(drivername="postgresql", database=f"{stem}_unknown")
+        with psycopg.connect(unknown.render_as_string(hide_password=False)) as db:
+            db.execute("create table alembic_version (version_num varchar(32) primary key)")
+            db.execute("insert into alembic_version values ('ffffdeadbeef')")
+        try:
+            yield admin.set(database=stem).render_as_string(hide_password=False)
+        finally:
+            for suffix in ("empty", "unknown"):
+                server.execute(f'DROP DATABASE IF EXISTS "{stem}_{suffix}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(
+    ("command", "suffix", "as_json"),
+    [
+        (("audit", "verify"), "_empty", True),
+        (("audit", "verify"), "_missing", True),
+        (("audit", "verify"), "_unknown", True),
+        (("db", "upgrade"), "_missing", False),
+        (("db", "upgrade"), "_unknown", False),
+        (("demo",), "_unknown", False),
+    ],
+)
+def test_an_unusable_postgresql_database_is_one_line_and_exit_2(
+    postgres: str, command: tuple[str, ...], suffix: str, as_json: bool
+) -> None:
+    args = [*command, "--database", postgres + suffix, *(["--format", "json"] if as_json else [])]
+    check_error(invoke(args), 2, as_json=as_json, kind="database")
+
+
+def test_a_database_password_never_shows(tmp_path: Path) -> None:
+    for url in (
+        "postgresql+psycopg://wijkteam:s3cr3t-pw@127.0.0.1:1/cases",
+        "postgresql+psycopg://wijkteam:s3cr3t-pw@127.0.0.1:1/cases?sslmode=bogus",
+    ):
+        result = invoke(["audit", "verify", "--database", url, "--format", "json"])
+        check_error(result, 2, as_json=True, kind="database")
+        assert "s3cr3t-pw" not in result.stdout + result.stderr
