@@ -891,3 +891,29 @@ def test_a_database_password_never_shows(tmp_path: Path) -> None:
         result = invoke(["audit", "verify", "--database", url, "--format", "json"])
         check_error(result, 2, as_json=True, kind="database")
         assert "s3cr3t-pw" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["plugins"],
+        ["validate"],
+        ["show"],
+        ["demo"],
+        ["budget"],
+        ["db"],
+        ["db", "upgrade"],
+        ["funding", "resolve"],
+        ["funding", "matrix"],
+        ["tender", "show"],
+        ["tender", "score"],
+        ["tender", "award"],
+        ["tender", "export"],
+        ["audit"],
+        ["audit", "verify"],
+    ],
+    ids=" ".join,
+)
+def test_every_commands_help_exits_0(command: list[str]) -> None:
+    result = invoke([*command, "--help"])
+    assert result.exit_code == 0 and result.stderr == "" and "Usage" in result.stdout
