@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from ..domain.common import local_date
 from .errors import RuleViolation
 
 FUTURE_SLACK = timedelta(days=1)
 """How far ahead of the engine's clock an event may be dated (clocks and time zones differ)."""
-
-LOCAL = ZoneInfo("Europe/Amsterdam")
-"""Where "today" is judged for a birth date."""
 
 
 def require_known(given: Collection[str], known: Collection[str], what: str, rule: str) -> None:
@@ -42,5 +39,5 @@ def require_not_future(at: datetime, now: datetime, what: str) -> None:
 
 def require_born(birth_date: date, now: datetime, what: str) -> None:
     """Refuse a birth date after today's date in Europe/Amsterdam."""
-    if birth_date > now.astimezone(LOCAL).date():
+    if birth_date > local_date(now):
         raise RuleViolation(f"{what} lies in the future; give the real birth date", rule="date")
