@@ -917,3 +917,20 @@ def test_a_database_password_never_shows(tmp_path: Path) -> None:
 def test_every_commands_help_exits_0(command: list[str]) -> None:
     result = invoke([*command, "--help"])
     assert result.exit_code == 0 and result.stderr == "" and "Usage" in result.stdout
+
+
+def test_the_installed_console_script_is_guarded_too(folder: Path) -> None:
+    script = Path(sys.executable).with_name("wijkteamkit")
+    if not script.exists():
+        pytest.skip("the wijkteamkit console script is not installed next to this Python")
+    args = ["show", "GM0268", "--on", "20120601", "--format", "json"]
+    bad_date = subprocess.run(
+        [str(script), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert bad_date.returncode == 2 and "Traceback" not in bad_date.stderr
+    assert json.loads(bad_date.stdout)["error"]["code"] == "usage"
+    plugin = ["validate", "GM0268", "--plugin-file", str(folder / "exit0_import.py")]
+    exits = subprocess.run(
+        [str(script), *plugin], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert exits.returncode == 2 and "exit0_import.py" in exits.stdout
