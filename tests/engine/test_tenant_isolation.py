@@ -352,6 +352,21 @@ def test_the_binding_holds_after_a_commit_inside_an_operation(
         assert db.get(HouseholdRow, mine) is not None
 
 
+def test_binding_again_replaces_the_binding_now_and_after_commit(
+    towns: tuple[CaseSession, CaseSession], engine: Engine
+) -> None:
+    _case(towns[0]), _case(towns[1])
+    with Session(engine) as db:
+        tenancy.bind(db, "GM0001")
+        assert _municipalities(db, "household") == {"GM0001"}
+        tenancy.bind(db, OTHER)  # in the middle of a transaction: at once
+        assert _municipalities(db, "household") == {OTHER}
+        db.commit()
+        assert _municipalities(db, "household") == {OTHER}
+    with Session(engine) as db:  # a new session starts unbound
+        assert _municipalities(db, "household") == set()
+
+
 def test_the_engine_role_cannot_lift_the_policies_or_truncate(
     towns: tuple[CaseSession, CaseSession], engine: Engine
 ) -> None:

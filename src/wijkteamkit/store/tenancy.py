@@ -48,13 +48,19 @@ def bind(session: Session, municipality: str) -> None:
     transaction it begins from now on (after each commit or rollback too)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-
-    def _bind(_session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
-        connection.execute(_SET, {"code": municipality})
-
-    event.listen(session, "after_begin", _bind)
+    session.info[SETTING] = municipality
     if session.in_transaction():
         session.connection().execute(_SET, {"code": municipality})
+
+
+@event.listens_for(Session, "after_begin")
+def _bind_transaction(
+    session: Session, _transaction: SessionTransaction, connection: Connection
+) -> None:
+    """The first statement of every transaction of a bound session: its binding."""
+    municipality = session.info.get(SETTING)
+    if municipality is not None:
+        connection.execute(_SET, {"code": municipality})
 
 
 def sees_every_municipality(session: Session) -> bool:
