@@ -7,7 +7,7 @@ not pass through a model here first.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -33,6 +33,7 @@ from .common import (
     NonEmptyText,
     Postcode,
     Text,
+    local_date,
 )
 from .lifedomain import Score
 
@@ -82,11 +83,10 @@ class MemberRole(StrEnum):
 
 
 def _plausible_birth_date(value: date) -> date:
-    # The engine checks against its own clock; this is the model's coarse check (a day of slack
-    # for time zones ahead of this machine's).
+    # Against this machine's clock; the engine checks against its own clock as well.
     if value < EARLIEST:
         raise ValueError(f"birth_date lies before {EARLIEST.isoformat()}; give a real date")
-    if value > date.today() + timedelta(days=1):
+    if value > local_date(datetime.now(UTC)):
         raise ValueError("birth_date lies in the future")
     return value
 
