@@ -634,6 +634,24 @@ def test_audit_verify_runs_as_the_owner_and_refuses_the_engine_role_over_everyth
     assert json.loads(owner.stdout)["entries"] > own
 
 
+def test_audit_checkpoints_are_signed_as_the_owner_never_as_the_engine_role(
+    deployment: Deployment, towns: tuple[CaseSession, CaseSession], tmp_path: Path
+) -> None:
+    """A checkpoint signed by a role that sees nothing would anchor nothing: refused."""
+    _case(towns[0]), _case(towns[1])
+    key, folder = tmp_path / "key", tmp_path / "checkpoints"
+    folder.mkdir()
+    assert _cli("audit", "keygen", "--out", str(key)).returncode == 0
+    sign = ("audit", "checkpoint", "--key", str(key), "--out", str(folder), "--database")
+    refused = _cli(*sign, deployment.engine_url)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "row-level security" in refused.stdout + refused.stderr
+    assert not any(folder.iterdir())
+    signed = _cli(*sign, deployment.owner_url)
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+    assert {"GM0001", OTHER} <= set(signed.stdout.split())
+
+
 def test_the_demo_verifies_its_own_chain_as_the_engine_role(deployment: Deployment) -> None:
     """The demo's own reads bind to its municipality: run as the engine role, it still finds
     its escalations and checks the entries it wrote (not an empty, "intact" log)."""
