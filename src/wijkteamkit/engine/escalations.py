@@ -79,9 +79,8 @@ class EscalationOps(SessionBase):
             if not decision.permitted:
                 self._commit(db)  # keep the audited refusal
                 raise ConsentRequired(
-                    f"hand-over of household {row.household_id} to {row.target!r} refused: "
-                    f"{decision.reason.value}; record consent for recipient {row.target!r} and "
-                    f"purpose {CASEWORK!r}, or use a legal basis in the consent policy"
+                    f"hand-over of household {row.household_id} to {row.target!r} "
+                    f"({decision.reason.value}): {decision.explain()}"
                 )
             plan = self._active_plan(db, row.household_id)
             row.previous_lead = plan.lead if plan else household.team
