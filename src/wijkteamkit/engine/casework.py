@@ -33,6 +33,7 @@ from .errors import (
 from .escalations import EscalationOps
 from .plans import PlanOps
 from .queries import QueryOps
+from .results import HookFailure, call_event_hook
 from .session import utc_now
 from .signals import SignalOps
 
@@ -79,9 +80,12 @@ class Casework:
             )
         return CaseSession(self, actor)
 
-    def announce(self, hook: str, event: Event) -> None:
-        """Call every implementation of an event hook (after the change was committed)."""
-        getattr(self.loaded.plugins.manager.hook, hook)(setup=self.setup, event=event)
+    def announce(self, hook: str, event: Event) -> list[HookFailure]:
+        """Call every implementation of an event hook (after the change was committed).
+
+        An implementation that raises does not stop the others: it is logged and returned.
+        """
+        return call_event_hook(self.loaded.plugins.manager, hook, self.setup, event)
 
 
 class CaseSession(

@@ -52,7 +52,7 @@ from .process import (
     CaseState,
     PlanState,
 )
-from .results import HookFailure, OperationResult, call_event_hook
+from .results import HookFailure, OperationResult
 
 if TYPE_CHECKING:
     from .casework import Casework
@@ -91,8 +91,7 @@ class SessionBase:
             self._call_hook(hook, event)
 
     def _call_hook(self, hook: str, event: Event) -> None:
-        manager = self.casework.loaded.plugins.manager
-        self._hook_failures += call_event_hook(manager, hook, self.setup, event)
+        self._hook_failures += self.casework.announce(hook, event)
 
     def _commit(self, db: Session) -> None:
         """Commit now (e.g. to keep an audited refusal before raising) and announce what is queued.
