@@ -7,6 +7,7 @@ SQLite and PostgreSQL; the others check each rule, and its database backstop, in
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from wijkteamkit.domain.case import HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import IllegalTransition, RuleViolation
 from wijkteamkit.store import audit
-from wijkteamkit.store.tables import EscalationRow, PlanRow
+from wijkteamkit.store.tables import EscalationRow, HouseholdRow, PlanRow
 
 PLAN = PlanIn(
     goals=[{"domain": "financien", "goal": "Rust"}],
@@ -55,6 +56,13 @@ def assessed(worker: CaseSession, bsn: str) -> int:
     )
     worker.triage(signal, integral=True)
     return household
+
+
+def intake(index: int) -> HouseholdIn:
+    bsn = ("100000071", "100000083", "100000095", "100000101")[index]
+    return HouseholdIn(
+        postcode="1234 AB", members=(PersonIn(role="head", birth_date=date(1980, 1, 1), bsn=bsn),)
+    )
 
 
 def _target(session: CaseSession, escalation: int) -> str:
@@ -100,6 +108,7 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
             else ("team_leader", "confirm_escalation", (regie2, "Mevr. Jansen", "Regieteam")),
             ("worker", "record_assessment", (h3, assessment())),  # 4: same assessment at once
             ("worker", "receive_signal", (Signal(reporter="gp", received_at=T0), h3)),
+            ("worker", "receive_signal", (Signal(reporter="gp", received_at=T0), intake(i))),
         ]
         for i in range(4)
     ]
@@ -138,6 +147,9 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
     assert Counter(outcome for outcome, _ in outcomes[4]) == {"ok": 4}
     assert open_escalations(casework, h3) == {"regieteam": 1}
     assert Counter(outcome for outcome, _ in outcomes[5]) == {"ok": 4}
+    assert Counter(outcome for outcome, _ in outcomes[6]) == {"ok": 4}  # four new households
+    with Session(casework.engine) as db:
+        assert db.exec(select(func.count()).select_from(HouseholdRow)).one() == 7
     with Session(casework.engine) as db:
         assert audit.verify(db) == []
 
