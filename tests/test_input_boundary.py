@@ -297,6 +297,8 @@ JUNK_SCALARS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
     st.text(alphabet=st.characters(max_codepoint=0x20), max_size=5),
+    st.text(alphabet=st.sampled_from("ab \x00\x01\x0b\x1b\x7f\n\t"), min_size=1, max_size=6),
+    st.sampled_from([True, False, 2.0, 3.0, "3", 1e300, -0.0]),
     st.text(min_size=MAX_TEXT - 2, max_size=MAX_TEXT + 2, alphabet="ab\x00"),
     st.binary(max_size=10),
     st.dates(),
@@ -362,6 +364,9 @@ def mangled(draw: st.DrawFn, model: type[BaseModel]) -> dict[str, Any]:
             data.pop(field, None)
         elif action == "nest" and isinstance(data.get(field), list | tuple | set | frozenset):
             data[field] = [*data[field], draw(JUNK)]
+        elif action == "nest" and isinstance(data.get(field), dict):
+            key = draw(st.sampled_from(["financien", "schulden", "x"]) | st.text(max_size=5))
+            data[field] = {**data[field], key: draw(JUNK)}
         else:
             data[field] = draw(JUNK)
     if draw(st.booleans()):
@@ -419,6 +424,8 @@ def test_malformed_input_raises_validation_error_and_nothing_else(
     except ValidationError:
         return
     _within_limits(accepted)
+    if isinstance(accepted, AssessmentIn):  # scores were given as integers, not coerced
+        assert all(type(v) is int for v in payload["scores"].values())
 
 
 @pytest.mark.parametrize("model", list(VALID), ids=lambda m: m.__name__)
@@ -449,3 +456,15 @@ def test_any_datetime_or_date_is_either_refused_or_plausible(moment: datetime, d
     for model, data in cases:
         with contextlib.suppress(ValidationError):
             _within_limits(model.model_validate(data))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=JUNK | st.integers(min_value=-1, max_value=7))
+def test_a_score_is_accepted_exactly_when_it_is_an_integer_1_to_5(value: object) -> None:
+    expected = type(value) is int and 1 <= value <= 5
+    try:
+        AssessmentIn.model_validate(assessment(scores={"financien": value}))
+    except ValidationError:
+        assert not expected
+    else:
+        assert expected
