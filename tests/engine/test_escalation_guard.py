@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
+from sqlalchemy.exc import (
+    DataError,
+    IntegrityError,
+    InvalidRequestError,
+    OperationalError,
+    StatementError,
+)
 
 from wijkteamkit.engine.dberrors import translate
 from wijkteamkit.engine.errors import ConflictError, RuleViolation, StorageError
@@ -90,6 +96,13 @@ class PgError(Exception):
 
 SECRET = "INSERT INTO person (name, bsn) VALUES ('Fenna', '100000034')"
 PARAMS = {"name": "Fenna", "bsn": "100000034"}
+
+
+def test_a_row_deleted_under_the_operation_is_a_conflict() -> None:
+    gone = InvalidRequestError("Could not refresh instance '<EscalationRow at 0x7f>'")
+    assert type(translate(gone, "de_escalate")) is ConflictError
+    other = InvalidRequestError("This session is in 'prepared' state")
+    assert type(translate(other, "de_escalate")) is StorageError
 
 
 @pytest.mark.parametrize(

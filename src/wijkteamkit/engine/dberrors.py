@@ -10,7 +10,16 @@ from __future__ import annotations
 import logging
 import re
 
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InvalidRequestError,
+    OperationalError,
+    SQLAlchemyError,
+    StatementError,
+)
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from .errors import CaseworkError, ConflictError, RuleViolation, StorageError
 
@@ -59,13 +68,14 @@ _KNOWN: dict[str, tuple[type[CaseworkError], str, str]] = {
 """Constraints a casework rule names: (error, message, rule)."""
 
 
-def translate(exc: StatementError, operation: str) -> CaseworkError:
+def translate(exc: SQLAlchemyError, operation: str) -> CaseworkError:
     """The casework error for a database error raised during ``operation``; logs the facts."""
     kind, constraint = _classify(exc)
+    orig = getattr(exc, "orig", None)
     log.warning(
         "%s failed in the database: %s%s",
         operation,
-        type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__,
+        type(orig if orig is not None else exc).__name__,
         f" (constraint {constraint})" if constraint else "",
         extra={"operation": operation, "failure": kind, "constraint": constraint},
     )
@@ -97,8 +107,14 @@ def translate(exc: StatementError, operation: str) -> CaseworkError:
     )
 
 
-def _classify(exc: StatementError) -> tuple[str, str | None]:
+def _classify(exc: SQLAlchemyError) -> tuple[str, str | None]:
     """(kind of failure, constraint name or None), from codes and fixed message prefixes only."""
+    if not isinstance(exc, StatementError):
+        # e.g. refreshing a row that a concurrent transaction deleted (an erased household)
+        deleted = isinstance(exc, ObjectDeletedError) or (
+            isinstance(exc, InvalidRequestError) and str(exc).startswith("Could not refresh")
+        )
+        return ("reference" if deleted else "database"), None
     orig = exc.orig
     sqlstate = getattr(orig, "sqlstate", None)
     if isinstance(sqlstate, str):

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -137,7 +137,7 @@ class SessionBase:
                 raise ConflictError(
                     "the record was changed by someone else since you read it; reload and retry"
                 ) from None
-            except StatementError as exc:
+            except SQLAlchemyError as exc:
                 db.rollback()
                 raise translate(exc, operation) from None
             except BaseException:
