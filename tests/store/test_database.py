@@ -254,3 +254,40 @@ def test_database_errors_never_carry_sql_or_parameters() -> None:
         assert "\n" not in message
         for value in (*secret.values(), "INSERT", "VALUES"):
             assert value not in message
+
+
+def test_cli_checkpoint_of_an_empty_log_and_a_vanished_chain(tmp_path: Path) -> None:
+    url = _migrated(tmp_path / "cases.db")
+    key, folder = tmp_path / "k", tmp_path / "cp"
+    folder.mkdir()
+    assert run("audit", "keygen", "--out", key)[0] == 0
+    code, _, err = run("audit", "checkpoint", "--database", url, "--key", key, "--out", folder)
+    assert code == 2 and "nothing to checkpoint" in err
+    assert list(folder.iterdir()) == []
+    # a chain that was checkpointed and then removed whole, head and all
+    from datetime import UTC, datetime
+
+    from case_helpers import actor
+    from sqlmodel import Session
+
+    from wijkteamkit.store import audit
+
+    engine = open_existing(url)
+    with Session(engine) as db:
+        audit.append(db, actor(), "access.read", datetime(2016, 3, 1, tzinfo=UTC))
+        db.commit()
+    assert run("audit", "checkpoint", "--database", url, "--key", key, "--out", folder)[0] == 0
+    with engine.begin() as connection:
+        for statement in (
+            "DROP TRIGGER audit_entry_no_delete",
+            "DROP TRIGGER audit_head_no_delete",
+            "DELETE FROM audit_entry",
+            "DELETE FROM audit_head",
+        ):
+            connection.execute(text(statement))
+    engine.dispose()
+    verify = ("audit", "verify", "--database", url, "--municipality", "GM0001")
+    code, _, err = run(*verify)
+    assert code == 2 and "no audit chain for GM0001" in err
+    code, out, _ = run(*verify, "--checkpoints", folder, "--public-key", f"{key}.pub")
+    assert code == 1 and "BROKEN GM0001 entry 1: is missing" in out
