@@ -141,6 +141,9 @@ class Raising:
     def wijkteamkit_escalated(self, setup: Any, event: Any) -> None:
         raise SystemExit(3)
 
+    def wijkteamkit_disclosure_decided(self, setup: Any, event: Any) -> None:
+        raise RuntimeError(f"{NAME} may not be forwarded")
+
 
 class Listening:
     """A plugin that only listens, and must still hear every event."""
@@ -199,6 +202,39 @@ def test_a_hook_that_exits_after_a_confirmation_leaves_it_confirmed(noisy: Any) 
         regie, "Mevr. de Vries", "Regieteam Zuid"
     )
     assert [(f.hook, f.error) for f in result.hook_failures] == [
-        ("wijkteamkit_escalated", "SystemExit")
+        ("wijkteamkit_disclosure_decided", "RuntimeError"),  # the hand-over's decision
+        ("wijkteamkit_escalated", "SystemExit"),
     ]
     assert lead(casework, household) == "regieteam"
+
+
+def test_a_read_reports_its_hook_failures_on_the_session(noisy: Any) -> None:
+    casework, _ = noisy
+    worker = casework.as_actor(actor())
+    household, _signal = worker.receive_signal(*intake())
+    other = casework.as_actor(actor(person="bram"))  # not the case director: a decided read
+    with pytest.raises(CaseworkError):  # no consent yet: refused, and the refusal announced
+        other.read_case(household)
+    assert [f.hook for f in other.hook_failures] == ["wijkteamkit_disclosure_decided"]
+
+
+class Interrupting:
+    def wijkteamkit_signal_received(self, setup: Any, event: Any) -> None:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_in_a_hook_still_interrupts_but_the_change_stands(
+    database_url: str, clock: Clock
+) -> None:
+    from wijkteamkit.store.database import open_database
+
+    harness = PluginHarness()
+    harness.register(SampleTown())
+    harness.register(Interrupting(), name="interrupting", layer="local")
+    engine = open_database(database_url)
+    casework = Casework(engine, harness.load(), clock)
+    with pytest.raises(KeyboardInterrupt):
+        casework.as_actor(actor()).receive_signal(*intake())
+    with Session(engine) as db:
+        assert len(db.exec(select(HouseholdRow)).all()) == 1
+    engine.dispose()
