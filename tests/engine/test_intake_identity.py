@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wijkteamkit import Municipality, Neighbourhood, Signal, Team
-from wijkteamkit.domain.case import HouseholdIn, PersonIn
+from wijkteamkit.domain.case import HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import (
     AccessDenied,
@@ -32,6 +32,12 @@ BSN_A = "111222333"
 BSN_B = "123456782"
 BSN_C = "100000009"
 SIGNAL = Signal(reporter="gp", received_at=T0, summary="zorgen")
+PLAN = PlanIn(
+    goals=[{"domain": "financien", "goal": "Schulden op orde"}],
+    actions=[
+        {"description": "Budgetcursus", "domain": "financien", "actor": "self", "rung": "network"}
+    ],
+)
 
 
 def household(*bsns: str | None, postcode: str = "1234AB") -> HouseholdIn:
@@ -414,7 +420,18 @@ def test_an_id_out_of_range_is_not_found(
         lambda: leader.de_escalate(bad),
         lambda: leader.reject_escalation(bad, "geen grond"),
         lambda: centrum.finalise_plan(bad, expected_version=1),
+        lambda: centrum.draft_plan(bad, PLAN, case_director="mw-0412"),
+        lambda: centrum.revise_plan(bad, PLAN, expected_version=1),
+        lambda: centrum.set_case_director(bad, "mw-0412", expected_version=1),
+        lambda: leader.confirm_escalation(bad, "mw-9", "Regieteam"),
+        lambda: centrum.disclose(bad, "regieteam", "casework", ["financien"]),
+        lambda: centrum.record_access_request(bad, "letter"),
+        lambda: centrum.export_subject(bad),
+        lambda: leader.erase_household(bad),
+        lambda: casework.as_actor(actor("resident", "r-1", None, household=bad)).read_case(bad),
     ]
+    if not isinstance(bad, bool):  # ConsentIn refuses True itself: subject is a strict int
+        calls.append(lambda: centrum.record_consent(consent(bad)))
     for call in calls:
         with pytest.raises(NotFound):
             call()
