@@ -47,6 +47,7 @@ from .errors import (
     ConflictError,
     NotFound,
 )
+from .ids import in_range as id_in_range
 from .process import (
     CASE,
     CaseState,
@@ -154,6 +155,8 @@ class SessionBase:
         return audit.append(db, self.actor, action, self._now(), subject, **fields)
 
     def _get(self, db: Session, table: type[Row], key: int, what: str) -> Row:
+        if not id_in_range(db, table, key):
+            raise NotFound(f"no {what} {key!r:.40} in {self.setup.municipality.name}")
         row = db.get(table, key)
         if row is None or getattr(row, "municipality", None) != self.actor.municipality:
             raise NotFound(f"no {what} {key} in {self.setup.municipality.name}")
