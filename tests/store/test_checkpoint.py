@@ -169,6 +169,7 @@ def test_checkpoint_files_are_never_overwritten(
     assert first != second
     assert first.read_bytes() == second.read_bytes()
     (folder / "notes.txt").write_text("not a checkpoint")
+    (folder / "lost+found").mkdir()
     good, bad = checkpoint.read(folder, checkpoint.load_public_key(tmp_path / "k.pub"))
     assert sorted(c.file for c in good) == sorted([first.name, second.name])
     assert [b.file for b in bad] == ["notes.txt"]

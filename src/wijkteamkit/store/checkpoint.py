@@ -236,7 +236,7 @@ def _parse(data: bytes, key: Ed25519PublicKey) -> tuple[str, tuple[Head, ...]]:
 
 def read(directory: Path, key: Ed25519PublicKey) -> tuple[list[Checkpoint], list[BadFile]]:
     """Every checkpoint file in ``directory`` whose signature verifies, and every file that is
-    not one (a bad signature, garbage, a file too large), by file name."""
+    not one (a bad signature, garbage, a file too large), by file name. Folders are skipped."""
     _folder(directory)
     good: list[Checkpoint] = []
     bad: list[BadFile] = []
@@ -247,6 +247,8 @@ def read(directory: Path, key: Ed25519PublicKey) -> tuple[list[Checkpoint], list
             f"cannot list the checkpoint folder {directory}: {exc.strerror}"
         ) from None
     for path in files:
+        if path.is_dir():  # e.g. lost+found on a volume of its own
+            continue
         if not path.is_file() or path.stat().st_size > MAX_FILE:
             bad.append(BadFile(path.name, "is not a checkpoint file"))
             continue
