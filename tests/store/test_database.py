@@ -142,8 +142,10 @@ def test_cli_verify_an_unknown_municipality_is_not_intact(
     assert code == 2 and "no audit chain for GM9999" in err and "intact" not in out
     code, out, _ = run("audit", "verify", "--database", url, "--municipality", "gm0001")
     assert code == 0 and "intact" in out
-    code, _, err = run("audit", "verify", "--database", url, "--municipality", " ")
-    assert code == 2 and "--municipality is empty" in err
+    for bad in (" ", "GM02680", "GM\x00268", "x" * 10_000, "0268"):
+        code, out, err = run("audit", "verify", "--database", url, "--municipality", bad)
+        assert code == 2 and "is not a CBS code" in err and out == "", bad
+        assert len(err) < 200
 
 
 def test_cli_db_upgrade_creates_and_is_idempotent(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ record, or a bad checkpoint), 2 cannot run (no database, bad key, missing folder
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
     from ..store.audit import Break
     from ..store.checkpoint import BadFile
+
+CBS_CODE = re.compile(r"GM[0-9]{4}")
 
 audit_app = typer.Typer(
     help="The append-only, hash-chained audit log and its signed checkpoints.",
@@ -153,8 +156,11 @@ def verify(
     if (checkpoints is None) != (public_key is None):
         fail("--checkpoints and --public-key go together; give both or neither")
     code = municipality.strip().upper() if municipality is not None else None
-    if code == "":
-        fail("--municipality is empty; give a CBS code such as GM0268, or leave it out")
+    if code is not None and not CBS_CODE.fullmatch(code):
+        fail(
+            f"--municipality {municipality!r:.40} is not a CBS code; give one such as GM0268, "
+            "or leave it out"
+        )
     signed: list[checkpoint.Checkpoint] = []
     bad: list[BadFile] = []
     if checkpoints is not None and public_key is not None:
