@@ -42,10 +42,12 @@ class SignalOps(SessionBase):
     def receive_signal(self, signal: Signal, household: HouseholdIn | int) -> SignalReceipt:
         """Record a signal about a new or known household and route it to a team.
 
-        Returns the household and signal ids (it unpacks as ``household, signal``). The routing hook picks the team of the household's
-        neighbourhood; a signal that no team serves is refused. A new household one of whose
-        members' BSN is already in an open household of the municipality is that household:
-        the signal is attached to it and goes to its team (audited as ``signal.matched``).
+        Returns the household and signal ids (it unpacks as ``household, signal``). The routing
+        hook picks the team of the household's neighbourhood; a signal that no team serves is
+        refused. A new household one of whose members' BSN is already in an open household of
+        the municipality is that household: the signal is attached to it and goes to its team
+        (audited as ``signal.matched``). BSNs in several open households are refused, and so is
+        reopening a closed household while one of its BSNs is in another open household.
         """
         if self.actor.role not in TEAM_ROLES:
             with self._transaction() as db:
