@@ -293,3 +293,17 @@ def test_cli_checkpoint_of_an_empty_log_and_a_vanished_chain(tmp_path: Path) -> 
     assert code == 2 and "no audit chain for GM0001" in err
     code, out, _ = run(*verify, "--checkpoints", folder, "--public-key", f"{key}.pub")
     assert code == 1 and "BROKEN GM0001 entry 1: is missing" in out
+
+
+def test_a_corrupted_page_is_refused(tmp_path: Path) -> None:
+    """Bytes overwritten in the middle of the file (not a truncation) fail the integrity check."""
+    url = _migrated(tmp_path / "cases.db")
+    checkpointed = sqlite3.connect(tmp_path / "cases.db")
+    checkpointed.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpointed.close()
+    data = bytearray((tmp_path / "cases.db").read_bytes())
+    page = 4096
+    assert len(data) > 4 * page
+    data[2 * page : 3 * page] = b"\xa5" * page
+    (tmp_path / "cases.db").write_bytes(bytes(data))
+    _refused(url, "is damaged")
