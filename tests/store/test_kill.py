@@ -2,13 +2,15 @@
 `db upgrade` works and the audit log verifies.
 
 The child processes are forked (the parent has already imported everything), so a kill costs
-milliseconds, not an interpreter start-up. Kill moments are spread evenly over the work.
+milliseconds, not an interpreter start-up. Each kill lands at a random moment in its own slot
+of the work, so the kills cover all of it (``WIJKTEAMKIT_KILL_SEED`` picks the moments).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import random
 import signal
 import sqlite3
 import time
@@ -30,6 +32,8 @@ from wijkteamkit.testing import PluginHarness
 FORK = multiprocessing.get_context("fork")
 MIGRATION_KILLS = 12
 WRITE_KILLS = 12
+RANDOM = random.Random(int(os.environ.get("WIJKTEAMKIT_KILL_SEED", "20261125")))
+"""Random kill moments within evenly spread slots; set the seed to reproduce or vary a run."""
 
 
 def _kill_after(target: Callable[..., None], args: tuple[Any, ...], delay: float) -> bool:
@@ -116,7 +120,7 @@ def test_kill_during_the_first_migration_on_sqlite(tmp_path: Path) -> None:
     for i in range(MIGRATION_KILLS):
         path = tmp_path / f"m{i}.db"
         url = f"sqlite:///{path}"
-        delay = 0.8 * duration * i / MIGRATION_KILLS
+        delay = 0.8 * duration * (i + RANDOM.random()) / MIGRATION_KILLS
         killed_mid_work += _kill_after(_migrate, (url,), delay)
         outcomes.append(_schema(path))
         assert _intact(url) == 0
@@ -132,7 +136,8 @@ def test_kill_during_writes_on_sqlite(tmp_path: Path) -> None:
     entries = 0
     for i in range(WRITE_KILLS):
         batch = numbers[i * 40 : (i + 1) * 40]
-        killed_mid_work += _kill_after(_write, (url, batch), 0.05 + 0.3 * i / WRITE_KILLS)
+        delay = 0.05 + 0.3 * (i + RANDOM.random()) / WRITE_KILLS
+        killed_mid_work += _kill_after(_write, (url, batch), delay)
         now = _intact(url)
         assert now >= entries
         entries = now
@@ -147,5 +152,6 @@ def test_kill_during_migration_and_writes_on_postgresql(database_url: str) -> No
     _intact(database_url)
     numbers = bsns(4 * 40)
     for i in range(4):
-        _kill_after(_write, (database_url, numbers[i * 40 : (i + 1) * 40]), 0.1 + 0.1 * i)
+        batch = numbers[i * 40 : (i + 1) * 40]
+        _kill_after(_write, (database_url, batch), 0.1 + 0.1 * (i + RANDOM.random()))
         _intact(database_url)
