@@ -95,6 +95,7 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
     h1, regie, vt = household_with_two_transfers(worker)
     h2, regie2, _vt2 = household_with_two_transfers(worker, "100000010")
     h3 = assessed(worker, "100000022")
+    h4, regie4, vt4 = household_with_two_transfers(worker, "100000113")
     confirm = ("team_leader", "confirm_escalation", (regie, "Mevr. de Vries", "Regieteam Zuid"))
     plans: list[list[Any]] = [
         [
@@ -109,6 +110,7 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
             ("worker", "record_assessment", (h3, assessment())),  # 4: same assessment at once
             ("worker", "receive_signal", (Signal(reporter="gp", received_at=T0), h3)),
             ("worker", "receive_signal", (Signal(reporter="gp", received_at=T0), intake(i))),
+            ("team_leader", "confirm_escalation", ((vt4, regie4)[i % 2], "Dhr. Smit", "Ontvanger")),
         ]
         for i in range(4)
     ]
@@ -149,7 +151,18 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
     assert Counter(outcome for outcome, _ in outcomes[5]) == {"ok": 4}
     assert Counter(outcome for outcome, _ in outcomes[6]) == {"ok": 4}  # four new households
     with Session(casework.engine) as db:
-        assert db.exec(select(func.count()).select_from(HouseholdRow)).one() == 7
+        assert db.exec(select(func.count()).select_from(HouseholdRow)).one() == 8
+    # round 7: two different transfers of one household confirmed at once: one of them wins
+    racing = Counter(outcome for outcome, _ in outcomes[7])
+    assert racing["ok"] == 1 and set(racing) - {"ok"} <= LOSERS | {"RuleViolation"}, racing
+    assert sum(open_escalations(casework, h4).values()) == 2
+    with Session(casework.engine) as db:
+        active = db.exec(
+            select(EscalationRow).where(
+                EscalationRow.household_id == h4, EscalationRow.state == "active"
+            )
+        ).one()
+    assert lead(casework, h4) == active.target
     with Session(casework.engine) as db:
         assert audit.verify(db) == []
 
