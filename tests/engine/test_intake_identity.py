@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from case_helpers import T0, Clock, actor, assessment, consent
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sample_town import SRC, SampleTown, defaults, members
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -441,3 +443,80 @@ def test_an_id_in_range_is_found(centrum: CaseSession) -> None:
     household_id, signal = centrum.receive_signal(SIGNAL, household(BSN_A))
     centrum.triage(signal, integral=True)
     assert centrum.record_assessment(household_id, assessment()).assessment > 0
+
+
+# --- generated: any sequence of intakes, closures and reopenings -----------------------------
+
+POOL = ("100000009", "100000010", "100000022", "100000034", "100000046", "100000058")
+STEP = st.one_of(
+    st.tuples(st.just("intake"), st.frozensets(st.sampled_from(POOL), max_size=3)),
+    st.tuples(st.just("close"), st.integers(min_value=0, max_value=20)),
+    st.tuples(st.just("reopen"), st.integers(min_value=0, max_value=20)),
+)
+
+
+def open_by_bsn(casework: Casework) -> dict[str, set[int]]:
+    """Each BSN and the open households it is in, straight from the tables."""
+    with Session(casework.engine) as db:
+        pairs = db.exec(
+            select(PersonRow.bsn, PersonRow.household_id)
+            .join(HouseholdRow, col(HouseholdRow.id) == PersonRow.household_id)
+            .where(HouseholdRow.case_state != "closed", col(PersonRow.bsn).is_not(None))
+        ).all()
+    found: dict[str, set[int]] = {}
+    for bsn, household_id in pairs:
+        assert bsn is not None
+        found.setdefault(bsn, set()).add(household_id)
+    return found
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(STEP, min_size=3, max_size=10))
+def test_no_sequence_puts_a_bsn_in_two_open_households(
+    casework: Casework,
+    centrum: CaseSession,
+    leader: CaseSession,
+    steps: list[tuple[str, Any]],
+) -> None:
+    # The database carries over between examples: the invariant holds for all of it at once.
+    for kind, arg in steps:
+        before = open_by_bsn(casework)
+        with Session(casework.engine) as db:
+            states = dict(db.exec(select(HouseholdRow.id, HouseholdRow.case_state)).all())
+        known = sorted(states)
+        closed = [h for h in known if states[h] == "closed"]
+        if kind == "intake":
+            members = tuple(arg) or (None,)
+            holders = {h for bsn in members if bsn for h in before.get(bsn, set())}
+            try:
+                found, _ = centrum.receive_signal(SIGNAL, household(*members))
+            except RuleViolation as refused:
+                assert refused.rule == "one-household-per-bsn" and len(holders) > 1
+            else:
+                assert len(holders) <= 1
+                assert found in holders if holders else found not in known
+        elif candidates := [h for h in known if (h in closed) == (kind == "reopen")]:
+            target = candidates[arg % len(candidates)]
+            try:
+                if kind == "close":
+                    with Session(casework.engine) as db:
+                        signal = db.exec(
+                            select(SignalRow.id).where(
+                                SignalRow.household_id == target, SignalRow.state == "received"
+                            )
+                        ).first()
+                    if signal is not None:
+                        centrum.triage(signal, integral=False)
+                    leader.close_case(target)
+                else:
+                    centrum.receive_signal(SIGNAL, target)
+            except RuleViolation as refused:
+                assert kind == "reopen" and refused.rule == "one-household-per-bsn"
+            except CaseworkError:
+                pass  # e.g. closing a case the process does not allow closing yet
+        after = open_by_bsn(casework)
+        assert all(len(households) == 1 for households in after.values()), after
