@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import (
     DataError,
     IntegrityError,
@@ -77,6 +77,24 @@ def test_revision_0003_resolves_old_duplicates_oldest_kept(database_url: str) ->
     assert versions == {1}
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(text("UPDATE escalation SET state = 'active' WHERE id = 2"))
+    engine.dispose()
+
+
+def test_revision_0003_downgrades_and_upgrades_again(database_url: str) -> None:
+    engine = connect(database_url)
+    upgrade(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("escalation")}
+        indexes = {i["name"] for i in inspect(connection).get_indexes("escalation")}
+    assert "version" not in columns and "one_active_transfer_per_household" not in indexes
+    upgrade(engine)
+    with engine.connect() as connection:
+        indexes = {i["name"] for i in inspect(connection).get_indexes("escalation")}
+    assert {"one_active_transfer_per_household", "one_open_proposal_per_target"} <= indexes
     engine.dispose()
 
 
