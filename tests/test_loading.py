@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -145,7 +145,7 @@ def test_the_merged_setup_is_immutable(two_towns: None) -> None:
 def test_routing_by_postcode_and_a_municipal_override(two_towns: None, tmp_path: Path) -> None:
     report = load(["GM0001"])
     loaded = report.loaded[0]
-    signal = Signal(reporter="gp", received_at=datetime(2015, 3, 1), postcode="1234 AB")
+    signal = Signal(reporter="gp", received_at=datetime(2015, 3, 1, tzinfo=UTC), postcode="1234 AB")
     hook = loaded.plugins.manager.hook.wijkteamkit_route_signal
     assert hook(setup=loaded.setup, signal=signal) == "team-centrum"
     elsewhere = signal.model_copy(update={"postcode": "9999XX"})
