@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from wijkteamkit import Signal
 from wijkteamkit.domain.case import AssessmentIn, HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
-from wijkteamkit.engine.errors import AccessDenied, ConsentRequired
+from wijkteamkit.engine.errors import AccessDenied, ConsentRequired, RuleViolation
 from wijkteamkit.engine.redaction import redact, tag_of
 from wijkteamkit.engine.views import CaseFile, SubjectExport
 
@@ -249,6 +249,9 @@ def test_the_export_goes_to_the_resident_or_on_their_recorded_request(
     household = build_case(casework, director, leader)
     with pytest.raises(AccessDenied, match=r"\[access-request\]"):
         leader.export_subject(household)
+    for bad in ("", "  ", "letter\x00", "x" * 41):
+        with pytest.raises(RuleViolation, match=r"\[access-request\] say how"):
+            director.record_access_request(household, bad)
     request = director.record_access_request(household, "letter")
     export = leader.export_subject(household, request=request)
     assert export.case_file.members[0].bsn == BSN

@@ -30,7 +30,6 @@ from .common import (
     Key,
     Line,
     Model,
-    NonEmptyText,
     Postcode,
     Text,
     local_date,
@@ -59,7 +58,7 @@ class Actor(Model):
     id: ActorId
     role: Role
     municipality: CbsCode
-    organisation: NonEmptyText
+    organisation: Line
     team: Key | None = None
     household: int | None = None
     """For a resident: the household they belong to."""

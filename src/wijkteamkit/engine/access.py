@@ -102,13 +102,17 @@ class AccessOps(SessionBase):
         A member of the household's team records it (the resident asked at the counter, by
         letter, ...); :meth:`export_subject` then serves it once.
         """
-        if not channel.strip():
-            raise RuleViolation("say how the request came in (channel)", rule="access-request")
+        if not channel.strip() or len(channel) > 40 or not channel.isprintable():
+            raise RuleViolation(
+                "say how the request came in (channel): 1-40 printable characters, "
+                "e.g. 'letter' or 'counter'",
+                rule="access-request",
+            )
         with self._transaction() as db:
             household = self._household(db, household_id)
             self._require_team(db, household)
             entry = self._audit(
-                db, ACCESS_REQUESTED, household_id, detail={"channel": channel.strip()[:40]}
+                db, ACCESS_REQUESTED, household_id, detail={"channel": channel.strip()}
             )
             return entry.seq
 
