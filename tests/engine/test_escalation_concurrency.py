@@ -96,6 +96,7 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
     h2, regie2, _vt2 = household_with_two_transfers(worker, "100000010")
     h3 = assessed(worker, "100000022")
     h4, regie4, vt4 = household_with_two_transfers(worker, "100000113")
+    h5, regie5, _vt5 = household_with_two_transfers(worker, "100000125")
     confirm = ("team_leader", "confirm_escalation", (regie, "Mevr. de Vries", "Regieteam Zuid"))
     plans: list[list[Any]] = [
         [
@@ -111,6 +112,9 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
             ("worker", "receive_signal", (Signal(reporter="gp", received_at=T0), h3)),
             ("worker", "receive_signal", (Signal(reporter="gp", received_at=T0), intake(i))),
             ("team_leader", "confirm_escalation", ((vt4, regie4)[i % 2], "Dhr. Smit", "Ontvanger")),
+            ("team_leader", "confirm_escalation", (regie5, "Mevr. de Vries", "Regieteam"))
+            if i % 2
+            else ("team_leader", "close_case", (h5,)),  # 8: closing against escalating
         ]
         for i in range(4)
     ]
@@ -151,7 +155,7 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
     assert Counter(outcome for outcome, _ in outcomes[5]) == {"ok": 4}
     assert Counter(outcome for outcome, _ in outcomes[6]) == {"ok": 4}  # four new households
     with Session(casework.engine) as db:
-        assert db.exec(select(func.count()).select_from(HouseholdRow)).one() == 8
+        assert db.exec(select(func.count()).select_from(HouseholdRow)).one() == 9
     # round 7: two different transfers of one household confirmed at once: one of them wins
     racing = Counter(outcome for outcome, _ in outcomes[7])
     assert racing["ok"] == 1 and set(racing) - {"ok"} <= LOSERS | {"RuleViolation"}, racing
@@ -163,6 +167,12 @@ def test_processes_racing_on_one_escalation_exactly_one_wins(
             )
         ).one()
     assert lead(casework, h4) == active.target
+    # round 8: a case is never closed with an active escalation
+    with Session(casework.engine) as db:
+        closed = db.exec(select(HouseholdRow.case_state).where(HouseholdRow.id == h5)).one()
+        escalated = db.exec(select(EscalationRow.state).where(EscalationRow.id == regie5)).one()
+    assert (closed, escalated) in (("closed", "proposed"), ("concept_plan", "active")), outcomes[8]
+    assert sum(outcome == "ok" for outcome, _ in outcomes[8]) == 1
     with Session(casework.engine) as db:
         assert audit.verify(db) == []
 
@@ -311,3 +321,13 @@ def test_a_plan_drafted_during_a_transfer_starts_with_the_target_and_gets_it_bac
     assert lead(casework, household) == "regieteam"
     leader.de_escalate(regie)
     assert lead(casework, household) == "team-centrum"
+
+
+def test_an_escalation_of_a_closed_case_is_not_confirmed(
+    casework: Casework, worker: CaseSession, leader: CaseSession
+) -> None:
+    household, regie, _vt = household_with_two_transfers(worker)
+    leader.close_case(household)
+    with pytest.raises(IllegalTransition, match="closed"):
+        leader.confirm_escalation(regie, "Mevr. de Vries", "Regieteam Zuid")
+    leader.reject_escalation(regie, "de zaak is gesloten")

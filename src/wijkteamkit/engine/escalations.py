@@ -28,10 +28,12 @@ from ..store.tables import (
 )
 from .errors import (
     ConsentRequired,
+    IllegalTransition,
     RuleViolation,
 )
 from .process import (
     ESCALATION,
+    CaseState,
     EscalationState,
 )
 from .results import OperationResult
@@ -70,6 +72,11 @@ class EscalationOps(SessionBase):
             row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.ACTIVE, f"escalation {escalation_id}")
+            if household.case_state == CaseState.CLOSED:
+                raise IllegalTransition(
+                    f"the case of household {row.household_id} is closed; reopen it with a new "
+                    "signal before escalating"
+                )
             if row.handover == "transfer":
                 self._refuse_second_transfer(db, row)
             scope = self._latest_scope(db, row.household_id)

@@ -188,6 +188,7 @@ class PlanOps(SessionBase):
         with self._transaction() as db:
             household = self._household(db, household_id)
             self._require_team(db, household, (Role.TEAM_LEADER, Role.CASE_DIRECTOR))
+            db.refresh(household, with_for_update=True)  # after any escalation being confirmed
             open_escalations = db.exec(
                 select(EscalationRow).where(
                     EscalationRow.household_id == household_id,
