@@ -69,3 +69,21 @@ def test_roles_outside_the_team_receive_no_signals_and_the_refusal_is_audited(
     with pytest.raises(AccessDenied, match=r"\[role\]"):
         auditor.receive_signal(SIGNAL, HOUSEHOLD)
     assert _refusals(casework) == ["role"]
+
+
+def test_an_actor_of_another_municipality_or_an_unknown_team_is_refused_and_audited(
+    casework: Casework,
+) -> None:
+    with pytest.raises(AccessDenied, match=r"\[tenant\] sven acts for GM0002"):
+        casework.as_actor(actor("worker", "sven", municipality="GM0002"))
+    with pytest.raises(AccessDenied, match=r"\[tenant\] 'team-elders' is not a team"):
+        casework.as_actor(actor("worker", "sven", team="team-elders"))
+    with Session(casework.engine) as db:
+        entries = db.exec(
+            select(AuditEntryRow).where(AuditEntryRow.action == "access.refused")
+        ).all()
+    assert [(e.municipality, e.reason, e.detail) for e in entries] == [
+        ("GM0001", "tenant", {"claimed_municipality": "GM0002"}),
+        ("GM0001", "tenant", {"claimed_team": "team-elders"}),
+    ]
+    assert casework.as_actor(actor("worker", "sven")).actor.team == "team-centrum"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import Engine
 
@@ -22,6 +23,7 @@ from ..domain.events import (
     Event,
 )
 from ..loading import LoadedMunicipality, MunicipalityLoadError, load
+from ..store import audit
 from ..store.database import open_database
 from .access import AccessOps
 from .assessments import AssessmentOps
@@ -68,17 +70,38 @@ class Casework:
         return cls(open_database(url), report.loaded[0], clock)
 
     def as_actor(self, actor: Actor) -> CaseSession:
-        """Work on behalf of ``actor``, who must belong to this municipality."""
+        """Work on behalf of ``actor``, who must belong to this municipality and one of its teams.
+
+        A refusal is audited in this municipality's chain (with the municipality the actor
+        claimed) and raised as :class:`AccessDenied` (rule ``tenant``).
+        """
         if actor.municipality != self.setup.code:
-            raise AccessDenied(
+            self._refuse_tenant(
+                actor,
                 f"{actor.id} acts for {actor.municipality}, not {self.setup.code}",
-                rule="tenant",
+                {"claimed_municipality": actor.municipality},
             )
         if actor.team is not None and self.setup.get("teams", actor.team) is None:
-            raise AccessDenied(
-                f"{actor.team!r} is not a team of {self.setup.municipality.name}", rule="tenant"
+            self._refuse_tenant(
+                actor,
+                f"{actor.team!r} is not a team of {self.setup.municipality.name}",
+                {"claimed_team": actor.team},
             )
         return CaseSession(self, actor)
+
+    def _refuse_tenant(self, actor: Actor, message: str, detail: dict[str, str]) -> NoReturn:
+        here = actor.model_copy(update={"municipality": self.setup.code, "team": None})
+        with CaseSession(self, here)._transaction() as db:
+            audit.append(
+                db,
+                here,
+                "access.refused",
+                self.clock(),
+                detail=detail,
+                outcome="deny",
+                reason="tenant",
+            )
+        raise AccessDenied(message, rule="tenant")
 
     def announce(self, hook: str, event: Event) -> list[HookFailure]:
         """Call every implementation of an event hook (after the change was committed).
