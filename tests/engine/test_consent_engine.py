@@ -238,3 +238,14 @@ def test_the_nijmegen_rule_to_fact_is_confirmable_with_consent(nijmegen: Casewor
         ).all()
     assert [tuple(o) for o in outcomes] == [("deny", "no_consent"), ("permit", "consent")]
     assert len(confirmed) == 1
+
+
+def test_a_read_for_a_purpose_that_cannot_be_folded_is_a_rule_violation_not_a_raw_error(
+    casework: Casework, worker: CaseSession, clock: Clock
+) -> None:
+    household = _household(worker, clock)
+    colleague = casework.as_actor(actor("worker", "olga"))
+    with pytest.raises(RuleViolation, match=r"\[disclosure\] .*purpose") as refused:
+        colleague.read_case(household, purpose="straße")
+    assert "straße" not in str(refused.value)
+    assert _count(casework, DisclosureRow, household) == 0

@@ -22,7 +22,7 @@ from wijkteamkit.domain.case import HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import IllegalTransition, RuleViolation
 from wijkteamkit.store import audit
-from wijkteamkit.store.tables import EscalationRow, HouseholdRow, PlanRow
+from wijkteamkit.store.tables import AuditEntryRow, EscalationRow, HouseholdRow, PlanRow
 
 PLAN = PlanIn(
     goals=[{"domain": "financien", "goal": "Rust"}],
@@ -331,3 +331,28 @@ def test_an_escalation_of_a_closed_case_is_not_confirmed(
     with pytest.raises(IllegalTransition, match="closed"):
         leader.confirm_escalation(regie, "Mevr. de Vries", "Regieteam Zuid")
     leader.reject_escalation(regie, "de zaak is gesloten")
+
+
+def test_the_reason_for_rejecting_is_kept_on_the_escalation_not_in_the_audit_log(
+    casework: Casework, worker: CaseSession, leader: CaseSession
+) -> None:
+    _household, regie, _vt = household_with_two_transfers(worker)
+    for bad in ("", "niet\x00nodig", "x" * 4001):
+        with pytest.raises(RuleViolation, match=r"\[rejection\]") as refused:
+            leader.reject_escalation(regie, bad)
+        assert "niet" not in str(refused.value) and "xxxx" not in str(refused.value)
+    leader.reject_escalation(regie, "mevrouw J. weigert, zoon regelt het")
+    with Session(casework.engine) as db:
+        row = db.get(EscalationRow, regie)
+        assert row is not None and row.rejected_because == "mevrouw J. weigert, zoon regelt het"
+        details = db.exec(select(AuditEntryRow.detail)).all()
+    assert not any("weigert" in str(detail) for detail in details)
+
+
+def test_the_responsible_party_is_one_line_within_the_limits(
+    worker: CaseSession, leader: CaseSession
+) -> None:
+    _household, regie, _vt = household_with_two_transfers(worker)
+    for responsible, organisation in (("r\x00", "Regieteam"), ("r-1", "x" * 201), (" ", "R")):
+        with pytest.raises(RuleViolation, match=r"\[responsible-party\]"):
+            leader.confirm_escalation(regie, responsible, organisation)

@@ -12,11 +12,13 @@ open escalation per household and target even for writes that bypass the engine.
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, col, select
 
 from ..domain.case import (
     Role,
 )
+from ..domain.common import Line, Text
 from ..domain.events import (
     DeEscalated,
     Escalated,
@@ -63,11 +65,8 @@ class EscalationOps(SessionBase):
         target, a referral only shares the case. At most one transfer is active per household:
         confirming another while one is active is refused (de-escalate that one first).
         """
-        if not responsible.strip() or not organisation.strip():
-            raise RuleViolation(
-                "an escalation needs a named responsible party and organisation",
-                rule="responsible-party",
-            )
+        responsible = _checked(_LINE, responsible, "responsible-party", "the responsible party")
+        organisation = _checked(_LINE, organisation, "responsible-party", "the organisation")
         with self._transaction() as db:
             row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
@@ -126,18 +125,24 @@ class EscalationOps(SessionBase):
         return self._result()
 
     def reject_escalation(self, escalation_id: int, why: str) -> OperationResult:
-        """The team leader decides a proposed escalation is not needed."""
+        """The team leader decides a proposed escalation is not needed, and says why.
+
+        The reason is case text: it is kept on the escalation (and erased with the household),
+        not in the append-only audit log.
+        """
+        why = _checked(_TEXT, why, "rejection", "the reason for rejecting")
         with self._transaction() as db:
             row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.REJECTED, f"escalation {escalation_id}")
             row.state = EscalationState.REJECTED
             row.ended_at = self._now()
+            row.rejected_because = why
             self._audit(
                 db,
                 "escalation.rejected",
                 row.household_id,
-                detail={"escalation": escalation_id, "why": why},
+                detail={"escalation": escalation_id},
             )
         return self._result()
 
@@ -211,3 +216,16 @@ class EscalationOps(SessionBase):
             if latest
             else frozenset(d.key for d in self.setup.life_domains)
         )
+
+
+_LINE: TypeAdapter[str] = TypeAdapter(Line)
+_TEXT: TypeAdapter[str] = TypeAdapter(Text)
+
+
+def _checked(adapter: TypeAdapter[str], value: str, rule: str, what: str) -> str:
+    """``value`` within the text limits, or a :class:`RuleViolation` that does not repeat it."""
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"]
+        raise RuleViolation(f"{what} is not acceptable: {problem}", rule=rule) from None

@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
@@ -46,6 +47,7 @@ from .errors import (
     AccessDenied,
     ConflictError,
     NotFound,
+    RuleViolation,
 )
 from .ids import in_range as id_in_range
 from .process import (
@@ -234,14 +236,22 @@ class SessionBase:
         scope: frozenset[str],
         legal_basis: str | None,
     ) -> Decision:
-        request = DisclosureRequest(
-            subject=household_id,
-            requester=self.actor,
-            recipient=recipient,
-            purpose=purpose,
-            scope=scope,
-            legal_basis=legal_basis,
-        )
+        try:
+            request = DisclosureRequest(
+                subject=household_id,
+                requester=self.actor,
+                recipient=recipient,
+                purpose=purpose,
+                scope=scope,
+                legal_basis=legal_basis,
+            )
+        except ValidationError as exc:  # the message names fields and rules, never the values
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
+            raise RuleViolation(
+                f"the disclosure request is not acceptable ({problems})", rule="disclosure"
+            ) from None
         decision = decide(
             request, self._records(db, household_id), self.casework.policy, self._now()
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel, col
 
 
@@ -174,6 +174,9 @@ class EscalationRow(SQLModel, table=True):
     proposed_at: datetime
     confirmed_at: datetime | None = None
     ended_at: datetime | None = None
+    rejected_because: str | None = Field(default=None, sa_type=Text)
+    """Why the team leader rejected the proposal: case text, kept here (erasable), not in the
+    append-only audit log."""
     version: int = Field(default=1, sa_column=_ESCALATION_VERSION)
 
 

@@ -32,6 +32,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("1"))
         )
+        batch_op.add_column(sa.Column("rejected_because", sa.Text(), nullable=True))
         batch_op.create_index(
             "one_open_proposal_per_target",
             ["household_id", "target"],
@@ -80,4 +81,5 @@ def downgrade() -> None:
             sqlite_where=sa.text(OPEN),
             postgresql_where=sa.text(OPEN),
         )
+        batch_op.drop_column("rejected_because")
         batch_op.drop_column("version")
