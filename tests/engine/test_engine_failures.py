@@ -132,6 +132,26 @@ def test_sqlite_contention_is_a_conflict_not_a_database_error(
     engine.dispose()
 
 
+def test_postgresql_waits_for_a_row_lock_only_so_long_then_reports_a_conflict(
+    casework: Casework, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writers queue on BEGIN IMMEDIATE; tested above")
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    worker = casework.as_actor(actor())
+    household, signal = worker.receive_signal(*intake())
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(dsn) as blocker:  # a transaction elsewhere holds the household's row
+        blocker.execute("SELECT id FROM household WHERE id = %s FOR UPDATE", (household,))
+        with pytest.raises(ConflictError, match="busy") as busy:
+            worker.triage(signal, integral=True)
+        blocker.rollback()
+    assert_no_personal_data(busy.value, caplog.records)
+    worker.triage(signal, integral=True)  # free again: it goes through
+
+
 class Raising:
     """A plugin whose event hooks raise, with case data in the exception's text."""
 

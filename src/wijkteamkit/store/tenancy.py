@@ -22,9 +22,16 @@ from .database import DatabaseError
 SETTING = "wijkteamkit.municipality"
 """The PostgreSQL setting that names the municipality a transaction works for."""
 
-_SET = text(f"SELECT set_config('{SETTING}', :code, true)")
+LOCK_TIMEOUT = "5s"
+"""How long an engine transaction waits for a row lock before giving up (as SQLite's
+``busy_timeout``); the engine reports the wait as a conflict to retry."""
+
+_SET = text(
+    f"SELECT set_config('{SETTING}', :code, true), "
+    f"set_config('lock_timeout', '{LOCK_TIMEOUT}', true)"
+)
 """Transaction-local (``is_local = true``): it ends with the transaction, so a pooled
-connection never carries one tenant's binding into the next transaction."""
+connection never carries one tenant's binding (or the lock timeout) into the next one."""
 
 _SEES_EVERYTHING = text(
     "SELECT COALESCE(NOT row_security_active(to_regclass('audit_entry')), true) OR EXISTS ("
