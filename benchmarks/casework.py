@@ -222,7 +222,7 @@ def sqlite_bulk(source_file: Path, target_file: Path) -> BulkRun:
     """Copy every row the engine wrote into a fresh file of the same schema: executemany."""
     open_database(f"sqlite:///{target_file}").dispose()  # the same schema, triggers and all
     with sqlite3.connect(source_file) as source:
-        data = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
+        data = {table: source.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
     target = sqlite3.connect(target_file, isolation_level=None)
     target.execute("PRAGMA foreign_keys=ON")
     start = time.perf_counter()
@@ -247,7 +247,7 @@ def postgres_copy(source_dsn: str, target_dsn: str, target_url: str) -> BulkRun:
     with psycopg.connect(source_dsn) as source:
         for table in TABLES:
             buffer = io.BytesIO()
-            with source.cursor().copy(f"COPY {table} TO STDOUT") as copy:
+            with source.cursor().copy(f"COPY (SELECT * FROM {table} ORDER BY 1) TO STDOUT") as copy:
                 for block in copy:
                     buffer.write(block)
             data[table] = buffer.getvalue()

@@ -93,8 +93,9 @@ def connect(url: str, create: bool = True) -> Engine:
         path = _sqlite_file(parsed)
         if path is not None and create:
             _create_folder(path)
-    else:
-        options["pool_pre_ping"] = True
+    # No pool_pre_ping on PostgreSQL: it costs a round trip per transaction. A connection the
+    # server dropped fails its next statement instead; SQLAlchemy then discards it from the pool,
+    # the engine reports that one operation as a StorageError, and a retry gets a fresh one.
     try:
         engine = create_engine(parsed, **options)
     except Exception as exc:  # noqa: BLE001 - a missing driver, a bad option

@@ -46,13 +46,20 @@ def _erased(table: str) -> str:
     return (
         "EXISTS (SELECT 1 FROM audit_entry e WHERE e.municipality = OLD.municipality "
         f"AND e.action = 'household.erased' AND e.subject = {_household(table)} "
-        "AND e.seq = (SELECT max(seq) FROM audit_entry m WHERE m.municipality = OLD.municipality))"
+        f"AND e.seq = {_LAST_SEQ.format(municipality='OLD.municipality')})"
     )
 
 
+_LAST_SEQ = (
+    "(SELECT seq FROM audit_entry WHERE municipality = {municipality} ORDER BY seq DESC LIMIT 1)"
+)
+"""SQL: the last position of a chain. Written as ORDER BY ... LIMIT 1, not max(), so that the
+planner walks the (municipality, seq) index backwards instead of scanning every entry of the
+municipality (a generic plan for max() on PostgreSQL picked the one-column index: linear)."""
+
+
 _IN_ORDER = (
-    "NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit_entry "
-    "WHERE municipality = NEW.municipality) "
+    f"NEW.seq IS NOT coalesce({_LAST_SEQ.format(municipality='NEW.municipality')}, 0) + 1 "
     "OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit_entry "
     f"WHERE municipality = NEW.municipality AND seq = NEW.seq - 1), '{GENESIS}')"
 )
@@ -98,8 +105,17 @@ POSTGRESQL_FUNCTIONS = {
           RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
         END;""",
     "wijkteamkit_audit_in_order": f"""
+        DECLARE
+          last_seq integer;
+          last_hash varchar;
         BEGIN
-          IF {_IN_ORDER.replace(" IS NOT ", " IS DISTINCT FROM ")} THEN
+          -- Dynamic SQL, planned on every call: a plan cached while the table was small (a
+          -- sequential scan) would otherwise stay and make every append slower than the last.
+          EXECUTE 'SELECT seq, hash FROM audit_entry WHERE municipality = $1 '
+                  'ORDER BY seq DESC LIMIT 1'
+            INTO last_seq, last_hash USING NEW.municipality;
+          IF NEW.seq IS DISTINCT FROM coalesce(last_seq, 0) + 1
+             OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, '{GENESIS}') THEN
             RAISE EXCEPTION 'audit_entry is append-only: only the next entry may be added';
           END IF;
           RETURN NEW;
