@@ -139,19 +139,7 @@ class AccessOps(SessionBase):
             return SubjectExport(
                 case_file=document,
                 disclosures=tuple(
-                    DisclosureView(
-                        id=d.id or 0,
-                        requester=d.requester,
-                        recipient=d.recipient,
-                        purpose=d.purpose,
-                        scope=tuple(d.scope),
-                        legal_basis=d.legal_basis,
-                        outcome=d.outcome,
-                        reason=d.reason,
-                        basis=d.basis,
-                        granted=tuple(d.granted),
-                        at=d.at,
-                    )
+                    DisclosureView.model_validate(d, from_attributes=True)
                     for d in db.exec(
                         select(DisclosureRow)
                         .where(
@@ -162,7 +150,7 @@ class AccessOps(SessionBase):
                     ).all()
                 ),
                 withdrawals=tuple(
-                    WithdrawalView(consent_id=w.consent_id, at=w.at, recorded_by=w.recorded_by)
+                    WithdrawalView.model_validate(w, from_attributes=True)
                     for w in db.exec(
                         select(WithdrawalRow)
                         .join(ConsentRow)
@@ -174,16 +162,7 @@ class AccessOps(SessionBase):
                     ).all()
                 ),
                 audit=tuple(
-                    AuditEntryView(
-                        seq=e.seq,
-                        at=e.at,
-                        actor=e.actor,
-                        actor_role=e.actor_role,
-                        action=e.action,
-                        detail=e.detail,
-                        outcome=e.outcome,
-                        reason=e.reason,
-                    )
+                    AuditEntryView.model_validate(e, from_attributes=True)
                     for e in db.exec(
                         select(AuditEntryRow)
                         .where(

@@ -43,17 +43,7 @@ from .session import CASEWORK, SessionBase
 
 
 class EscalationOps(SessionBase):
-    """Escalation with a named responsible party, and de-escalation.
-
-    Confirm, reject and de-escalate are guarded state transitions. Each locks the household row and
-    then the escalation row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every engine
-    transaction holds the write lock from ``BEGIN IMMEDIATE``), re-reads them, and only then checks
-    the transition, so of two concurrent attempts the second sees what the first did and fails with
-    :class:`IllegalTransition` (or :class:`RuleViolation` for a second transfer). The escalation's
-    version column (``version_id_col``) refuses any write based on a stale read with
-    :class:`ConflictError`; partial unique indexes keep one active transfer per household and one
-    open escalation per household and target even for writes that bypass the engine.
-    """
+    """Escalation with a named responsible party, and de-escalation (see the module)."""
 
     def confirm_escalation(
         self, escalation_id: int, responsible: str, organisation: str

@@ -345,17 +345,4 @@ def _escalation(row: EscalationRow) -> EscalationSummary:
 
 
 def _entry(row: AuditEntryRow) -> AuditRecord:
-    return AuditRecord(
-        seq=row.seq,
-        at=row.at,
-        actor=row.actor,
-        actor_role=row.actor_role,
-        actor_organisation=row.actor_organisation,
-        action=row.action,
-        subject=row.subject,
-        detail=row.detail,
-        outcome=row.outcome,
-        reason=row.reason,
-        legal_basis=row.legal_basis,
-        hash=row.hash,
-    )
+    return AuditRecord.model_validate(row, from_attributes=True)
