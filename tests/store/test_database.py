@@ -307,3 +307,22 @@ def test_a_corrupted_page_is_refused(tmp_path: Path) -> None:
     data[2 * page : 3 * page] = b"\xa5" * page
     (tmp_path / "cases.db").write_bytes(bytes(data))
     _refused(url, "is damaged")
+
+
+def test_an_empty_database_url_in_the_environment_is_refused_not_read_as_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkteamkit.store.database import DEFAULT_URL, database_url
+
+    assert database_url({}) == DEFAULT_URL
+    assert database_url({"WIJKTEAMKIT_DATABASE_URL": "sqlite:///x.db"}) == "sqlite:///x.db"
+    for blank in ("", "   "):
+        with pytest.raises(DatabaseError, match="set but empty"):
+            database_url({"WIJKTEAMKIT_DATABASE_URL": blank})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIJKTEAMKIT_DATABASE_URL", "")
+    for command in (["db", "upgrade"], ["audit", "verify"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert "set but empty" in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # no ./wijkteamkit.db was made

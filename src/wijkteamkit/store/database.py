@@ -44,9 +44,18 @@ class DatabaseError(Exception):
 
 
 def database_url(environ: Mapping[str, str] | None = None) -> str:
-    """The configured URL: ``WIJKTEAMKIT_DATABASE_URL`` or the embedded SQLite default."""
+    """The configured URL: ``WIJKTEAMKIT_DATABASE_URL`` or, when it is unset, the embedded
+    SQLite default. Set but empty (or blank) is refused rather than read as the default."""
     environ = os.environ if environ is None else environ
-    return environ.get(DATABASE_URL_ENV) or DEFAULT_URL
+    configured = environ.get(DATABASE_URL_ENV)
+    if configured is None:
+        return DEFAULT_URL
+    if not configured.strip():
+        raise DatabaseError(
+            f"{DATABASE_URL_ENV} is set but empty; unset it to use {DEFAULT_URL}, "
+            "or give a database URL"
+        )
+    return configured
 
 
 def _parse(url: str) -> URL:
