@@ -222,7 +222,10 @@ def sqlite_bulk(source_file: Path, target_file: Path) -> BulkRun:
     """Copy every row the engine wrote into a fresh file of the same schema: executemany."""
     open_database(f"sqlite:///{target_file}").dispose()  # the same schema, triggers and all
     with sqlite3.connect(source_file) as source:
-        data = {table: source.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
+        data = {
+            table: source.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in TABLES
+        }
     target = sqlite3.connect(target_file, isolation_level=None)
     target.execute("PRAGMA foreign_keys=ON")
     start = time.perf_counter()
