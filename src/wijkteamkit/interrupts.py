@@ -1,4 +1,5 @@
-"""Telling a real Ctrl-C from a ``KeyboardInterrupt`` that plugin code raises itself."""
+"""Telling a real Ctrl-C from a ``KeyboardInterrupt`` that plugin code raises itself, and
+saying where a plugin failed without repeating what it said."""
 
 from __future__ import annotations
 
@@ -52,3 +53,18 @@ def tracking_interrupts() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         _interrupts_tracked = False
+
+
+def where_raised(exc: BaseException) -> str:
+    """``ValueError at plugins/x.py:12`` (in plugin ``x``): the exception's class and place,
+    never its text, which may carry case data."""
+    import traceback
+
+    from .plugins import plugin_of
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    text = type(exc).__name__
+    if frames:
+        text += f" at {frames[-1].filename}:{frames[-1].lineno}"
+    plugin = next((p for f in reversed(frames) if (p := plugin_of(f.filename))), None)
+    return text + (f" (in plugin {plugin})" if plugin else "")

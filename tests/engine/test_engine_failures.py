@@ -258,3 +258,38 @@ def test_ctrl_c_in_a_hook_still_interrupts_but_the_change_stands(
     with Session(engine) as db:
         assert len(db.exec(select(HouseholdRow)).all()) == 1
     engine.dispose()
+
+
+class BrokenRouting:
+    """A local plugin whose routing hook fails, with case data in what it raises."""
+
+    def __init__(self, raising: BaseException) -> None:
+        self.raising = raising
+
+    def wijkteamkit_route_signal(self, setup: Any, signal: Any) -> str | None:
+        raise self.raising
+
+
+@pytest.mark.parametrize(
+    "raising",
+    [ValueError(f"no team for {NAME}, {BSN}"), SystemExit(3), GeneratorExit()],
+    ids=["ValueError", "SystemExit", "GeneratorExit"],
+)
+def test_a_failing_routing_hook_is_a_plugin_failure_and_nothing_is_written(
+    database_url: str, clock: Clock, raising: BaseException, caplog: pytest.LogCaptureFixture
+) -> None:
+    from wijkteamkit.engine.errors import PluginFailure
+    from wijkteamkit.store.database import open_database
+
+    harness = PluginHarness()
+    harness.register(SampleTown())
+    harness.register(BrokenRouting(raising), name="broken-routing", layer="local")
+    engine = open_database(database_url)
+    casework = Casework(engine, harness.load(), clock)
+    with pytest.raises(PluginFailure, match=r"\[plugin\] the routing hook") as failed:
+        casework.as_actor(actor()).receive_signal(*intake())
+    assert type(raising).__name__ in str(failed.value)
+    assert_no_personal_data(failed.value, caplog.records)
+    with Session(engine) as db:
+        assert db.exec(select(HouseholdRow)).all() == []
+    engine.dispose()

@@ -65,3 +65,13 @@ class StorageError(CaseworkError):
     """
 
     rule = "database"
+
+
+class PluginFailure(CaseworkError):
+    """A plugin's behaviour hook failed during an operation; nothing of it was written.
+
+    The message names the hook, the exception's class and where it was raised, never the
+    exception's text (it may carry case data).
+    """
+
+    rule = "plugin"

@@ -12,12 +12,14 @@ from ..domain.case import (
 from ..domain.events import (
     SignalReceived,
 )
+from ..interrupts import plugin_failure, where_raised
 from ..store.tables import (
     HouseholdRow,
     PersonRow,
     SignalRow,
 )
 from .errors import (
+    PluginFailure,
     RuleViolation,
 )
 from .inputs import require_born, require_known, require_not_future
@@ -209,7 +211,15 @@ class SignalOps(SessionBase):
 
     def _route(self, signal: Signal) -> str:
         hook = self.casework.loaded.plugins.manager.hook.wijkteamkit_route_signal
-        team: str | None = hook(setup=self.setup, signal=signal)
+        try:
+            team: str | None = hook(setup=self.setup, signal=signal)
+        except BaseException as exc:  # a plugin may not end the operation with its own error
+            if not plugin_failure(exc):
+                raise
+            raise PluginFailure(
+                f"the routing hook wijkteamkit_route_signal failed: {where_raised(exc)}; "
+                "nothing was written; fix the plugin or leave it out"
+            ) from None
         if team is None or self.setup.get("teams", team) is None:
             raise RuleViolation(
                 f"no team serves postcode {signal.postcode or '?'} in {self.setup.municipality.name}; "
