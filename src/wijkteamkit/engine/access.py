@@ -21,7 +21,7 @@ from ..store.tables import (
     SignalRow,
     WithdrawalRow,
 )
-from .casefile import build_case_file
+from .casefile import build_case_file, household_rows
 from .errors import (
     ConsentRequired,
     RuleViolation,
@@ -140,14 +140,9 @@ class AccessOps(SessionBase):
                 case_file=document,
                 disclosures=tuple(
                     DisclosureView.model_validate(d, from_attributes=True)
-                    for d in db.exec(
-                        select(DisclosureRow)
-                        .where(
-                            DisclosureRow.household_id == household_id,
-                            DisclosureRow.municipality == self.actor.municipality,
-                        )
-                        .order_by(col(DisclosureRow.id))
-                    ).all()
+                    for d in household_rows(
+                        db, DisclosureRow, household_id, self.actor.municipality
+                    )
                 ),
                 withdrawals=tuple(
                     WithdrawalView.model_validate(w, from_attributes=True)

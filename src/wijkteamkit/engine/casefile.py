@@ -94,19 +94,11 @@ def build_case_file(db: Session, setup: MunicipalitySetup, household: HouseholdR
         if e.state == EscalationState.ACTIVE and e.handover == "transfer"
     }
     return CaseFile(
-        household=HouseholdView(
-            id=hid or 0,
-            neighbourhood=household.neighbourhood,
-            team=household.team,
-            case_state=household.case_state,
-            created_at=household.created_at,
-            closed_at=household.closed_at,
-            postcode=household.postcode,
-        ),
+        household=HouseholdView.model_validate(household, from_attributes=True),
         granted=None,
         members=tuple(
-            PersonView(id=p.id or 0, role=p.role, birth_date=p.birth_date, name=p.name, bsn=p.bsn)
-            for p in _rows(db, PersonRow, hid, setup.code)
+            PersonView.model_validate(p, from_attributes=True)
+            for p in household_rows(db, PersonRow, hid, setup.code)
         ),
         signals=tuple(
             SignalView(
@@ -119,7 +111,7 @@ def build_case_file(db: Session, setup: MunicipalitySetup, household: HouseholdR
                 summary=s.summary,
                 indicators=revealing.indicators(s.indicators),
             )
-            for s in _rows(db, SignalRow, hid, setup.code)
+            for s in household_rows(db, SignalRow, hid, setup.code)
         ),
         assessments=tuple(
             AssessmentView(
@@ -132,30 +124,24 @@ def build_case_file(db: Session, setup: MunicipalitySetup, household: HouseholdR
                 network=tuple(a.network),
                 informal_carers=tuple(a.informal_carers),
             )
-            for a in _rows(db, AssessmentRow, hid, setup.code)
+            for a in household_rows(db, AssessmentRow, hid, setup.code)
         ),
         plans=tuple(
-            _plan(p, revealing, active_transfers) for p in _rows(db, PlanRow, hid, setup.code)
+            _plan(p, revealing, active_transfers)
+            for p in household_rows(db, PlanRow, hid, setup.code)
         ),
         escalations=escalation_views,
         consents=tuple(
-            ConsentView(
-                id=c.id or 0,
-                purpose=c.purpose,
-                recipients=tuple(c.recipients),
-                scope=tuple(c.scope),
-                valid_from=c.valid_from,
-                valid_to=c.valid_to,
-                form=c.form,
-                given_at=c.given_at,
-                recorded_by=c.recorded_by,
-            )
-            for c in _rows(db, ConsentRow, hid, setup.code)
+            ConsentView.model_validate(c, from_attributes=True)
+            for c in household_rows(db, ConsentRow, hid, setup.code)
         ),
     )
 
 
-def _rows(db: Session, table: Any, household_id: int | None, municipality: str) -> list[Any]:
+def household_rows(
+    db: Session, table: Any, household_id: int | None, municipality: str
+) -> list[Any]:
+    """The rows of ``table`` about one household of ``municipality``, oldest first."""
     return list(
         db.exec(
             select(table)
