@@ -46,6 +46,7 @@ from .plugins import (
     discover,
     import_plugin,
 )
+from .problems import describe
 
 COLLECTION_HOOKS: dict[str, tuple[str, type[Item]]] = {
     "neighbourhoods": ("wijkteamkit_neighbourhoods", Neighbourhood),
@@ -481,13 +482,7 @@ def _contract_message(exc: BaseException) -> str:
         prefix = f"item {exc.index}: "
         exc = exc.cause
     if isinstance(exc, ValidationError):
-        problems = [
-            f"{'.'.join(str(p) for p in err['loc']) or '(item)'}: {err['msg']}"
-            for err in exc.errors()[:5]
-        ]
-        more = exc.error_count() - len(problems)
-        suffix = f" (and {more} more)" if more > 0 else ""
-        return f"returned an invalid {exc.title}: {prefix}" + "; ".join(problems) + suffix
+        return f"returned an invalid {exc.title}: {prefix}{describe(exc, whole='(item)')}"
     if isinstance(exc, TypeError):
         return f"{prefix}{exc}"
     return f"raised {describe_exception(exc)}"

@@ -235,17 +235,9 @@ def _known(exc: BaseException) -> tuple[str, int, str] | None:
 
 def _validation_message(exc: Any) -> str:
     """Where the input is invalid and why, without the input itself (it may be personal)."""
-    problems = [
-        f"{'.'.join(str(p) for p in error['loc']) or '(value)'}: {error['msg']}"
-        for error in exc.errors(include_input=False, include_url=False)[:3]
-    ]
-    more = exc.error_count() - len(problems)
-    return (
-        f"invalid {exc.title}: "
-        + "; ".join(problems)
-        + (f" (and {more} more)" if more > 0 else "")
-        + "; correct the input and try again"
-    )
+    from ..problems import describe
+
+    return f"invalid {exc.title}: {describe(exc, limit=3)}; correct the input and try again"
 
 
 def _unexpected(exc: BaseException) -> int:

@@ -12,7 +12,7 @@ open escalation per household and target even for writes that bypass the engine.
 
 from __future__ import annotations
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from sqlmodel import Session, col, select
 
 from ..domain.case import (
@@ -33,6 +33,7 @@ from .errors import (
     IllegalTransition,
     RuleViolation,
 )
+from .inputs import require_valid
 from .process import (
     ESCALATION,
     CaseState,
@@ -55,8 +56,10 @@ class EscalationOps(SessionBase):
         target, a referral only shares the case. At most one transfer is active per household:
         confirming another while one is active is refused (de-escalate that one first).
         """
-        responsible = _checked(_LINE, responsible, "responsible-party", "the responsible party")
-        organisation = _checked(_LINE, organisation, "responsible-party", "the organisation")
+        responsible = require_valid(
+            _LINE, responsible, "responsible-party", "the responsible party"
+        )
+        organisation = require_valid(_LINE, organisation, "responsible-party", "the organisation")
         with self._transaction() as db:
             row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
@@ -120,7 +123,7 @@ class EscalationOps(SessionBase):
         The reason is case text: it is kept on the escalation (and erased with the household),
         not in the append-only audit log.
         """
-        why = _checked(_TEXT, why, "rejection", "the reason for rejecting")
+        why = require_valid(_TEXT, why, "rejection", "the reason for rejecting")
         with self._transaction() as db:
             row, household = self._locked(db, escalation_id)
             self._require_team(db, household, (Role.TEAM_LEADER,))
@@ -210,12 +213,3 @@ class EscalationOps(SessionBase):
 
 _LINE: TypeAdapter[str] = TypeAdapter(Line)
 _TEXT: TypeAdapter[str] = TypeAdapter(Text)
-
-
-def _checked(adapter: TypeAdapter[str], value: str, rule: str, what: str) -> str:
-    """``value`` within the text limits, or a :class:`RuleViolation` that does not repeat it."""
-    try:
-        return adapter.validate_python(value)
-    except ValidationError as exc:
-        problem = exc.errors()[0]["msg"]
-        raise RuleViolation(f"{what} is not acceptable: {problem}", rule=rule) from None

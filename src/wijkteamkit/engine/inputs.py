@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from pydantic import TypeAdapter, ValidationError
 
 from ..domain.common import local_date
+from ..problems import describe
 from .errors import RuleViolation
+
+T = TypeVar("T")
 
 FUTURE_SLACK = timedelta(days=1)
 """How far ahead of the engine's clock an event may be dated (clocks and time zones differ)."""
@@ -41,3 +47,12 @@ def require_born(birth_date: date, now: datetime, what: str) -> None:
     """Refuse a birth date after today's date in Europe/Amsterdam."""
     if birth_date > local_date(now):
         raise RuleViolation(f"{what} lies in the future; give the real birth date", rule="date")
+
+
+def require_valid(kind: TypeAdapter[T], value: object, rule: str, what: str) -> T:
+    """``value`` as ``kind`` accepts it, or a :class:`RuleViolation` that says ``what`` is wrong
+    and which rule the value breaks, never repeating the value."""
+    try:
+        return kind.validate_python(value)
+    except ValidationError as exc:
+        raise RuleViolation(f"{what}: {describe(exc, limit=1, whole=None)}", rule=rule) from None

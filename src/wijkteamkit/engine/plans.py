@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from sqlmodel import Session, select
 
 from ..domain.case import (
@@ -21,6 +21,7 @@ from .errors import (
     ConflictError,
     RuleViolation,
 )
+from .inputs import require_valid
 from .process import (
     PLAN,
     CaseState,
@@ -35,14 +36,13 @@ _ACTOR_ID: TypeAdapter[str] = TypeAdapter(ActorId)
 
 def _director_id(value: str) -> str:
     """The case director's stable id (an employee number, as :attr:`Actor.id`), never a name."""
-    try:
-        return _ACTOR_ID.validate_python(value)
-    except ValidationError:
-        raise RuleViolation(
-            "a plan needs exactly one case director, named by their id (letters, digits and "
-            "_ . : @ / -, no spaces, at most 80 characters), as the actor's id",
-            rule="case-director",
-        ) from None
+    return require_valid(
+        _ACTOR_ID,
+        value,
+        "case-director",
+        "a plan needs exactly one case director, named by their id (letters, digits and "
+        "_ . : @ / -, no spaces, at most 80 characters), as the actor's id",
+    )
 
 
 class PlanOps(SessionBase):

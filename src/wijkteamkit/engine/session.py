@@ -30,6 +30,7 @@ from ..domain.events import (
     DisclosureDecided,
     Event,
 )
+from ..problems import describe
 from ..store import audit, tenancy
 from ..store.database import IMMEDIATE
 from ..store.records import binding
@@ -157,11 +158,9 @@ class SessionBase:
         return audit.append(db, self.actor, action, self._now(), subject, **fields)
 
     def _get(self, db: Session, table: type[Row], key: int, what: str) -> Row:
-        if not id_in_range(db, table, key):
-            raise NotFound(f"no {what} {key!r:.40} in {self.setup.municipality.name}")
-        row = db.get(table, key)
+        row = db.get(table, key) if id_in_range(db, table, key) else None
         if row is None or getattr(row, "municipality", None) != self.actor.municipality:
-            raise NotFound(f"no {what} {key} in {self.setup.municipality.name}")
+            raise NotFound(f"no {what} {key!r:.40} in {self.setup.municipality.name}")
         return row
 
     def _household(self, db: Session, household_id: int) -> HouseholdRow:
@@ -245,12 +244,9 @@ class SessionBase:
                 scope=scope,
                 legal_basis=legal_basis,
             )
-        except ValidationError as exc:  # the message names fields and rules, never the values
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-            )
+        except ValidationError as exc:
             raise RuleViolation(
-                f"the disclosure request is not acceptable ({problems})", rule="disclosure"
+                f"the disclosure request is not acceptable ({describe(exc)})", rule="disclosure"
             ) from None
         decision = decide(
             request, self._records(db, household_id), self.casework.policy, self._now()
