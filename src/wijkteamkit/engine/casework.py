@@ -24,7 +24,7 @@ from ..domain.events import (
 )
 from ..loading import LoadedMunicipality, MunicipalityLoadError, load
 from ..store import audit
-from ..store.database import open_database
+from ..store.database import IMMEDIATE, open_database
 from .access import AccessOps
 from .assessments import AssessmentOps
 from .consent import DisclosurePolicy
@@ -50,6 +50,8 @@ class Casework:
         self, engine: Engine, loaded: LoadedMunicipality, clock: Callable[[], datetime] = utc_now
     ) -> None:
         self.engine = engine
+        self.writer = engine.execution_options(**IMMEDIATE)
+        """The engine as operations use it: on SQLite each transaction begins ``IMMEDIATE``."""
         self.loaded = loaded
         self.setup: MunicipalitySetup = loaded.setup
         self.policy = DisclosurePolicy.from_setup(self.setup)

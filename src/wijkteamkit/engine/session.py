@@ -32,7 +32,6 @@ from ..domain.events import (
 )
 from ..problems import describe
 from ..store import audit, tenancy
-from ..store.database import IMMEDIATE
 from ..store.records import binding
 from ..store.tables import (
     AuditEntryRow,
@@ -128,8 +127,7 @@ class SessionBase:
         :mod:`wijkteamkit.store.database`); contention becomes :class:`ConflictError`.
         """
         self._hook_failures = []
-        bind = self.casework.engine.execution_options(**IMMEDIATE)
-        with Session(bind, expire_on_commit=False) as db:
+        with Session(self.casework.writer, expire_on_commit=False) as db:
             tenancy.bind(db, self.actor.municipality)
             self._in_transaction = True
             try:
