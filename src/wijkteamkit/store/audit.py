@@ -11,8 +11,6 @@ what does not match. What this does and does not prove: docs/security.md.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
 
 from ..domain.case import Actor
-from .records import Recorded, check_records
+from .records import Recorded, canonical_digest, check_records
 from .tables import AuditEntryRow, AuditHeadRow
 
 GENESIS = "0" * 64
@@ -52,10 +50,7 @@ def _digest(entry: AuditEntryRow) -> str:
         "legal_basis": entry.legal_basis,
         "prev_hash": entry.prev_hash,
     }
-    canonical = json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical_digest(content)
 
 
 def _ensure_head(session: Session, municipality: str) -> None:

@@ -36,12 +36,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record_digest(row: SQLModel) -> str:
-    """SHA-256 of every column of ``row`` (times in UTC), in a canonical JSON form."""
-    table = row.__table__  # type: ignore[attr-defined]
-    content = {column.name: _plain(getattr(row, column.name)) for column in table.columns}
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_digest(content: dict[str, Any]) -> str:
+    """SHA-256 of ``content`` as canonical JSON (sorted keys, no spaces, UTF-8): the one form in
+    which audit entries and the records they bind are hashed."""
+    canonical = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record_digest(row: SQLModel) -> str:
+    """SHA-256 of every column of ``row`` (times in UTC), in the canonical JSON form."""
+    table = row.__table__  # type: ignore[attr-defined]
+    return canonical_digest(
+        {column.name: _plain(getattr(row, column.name)) for column in table.columns}
+    )
 
 
 def binding(row: SQLModel) -> dict[str, Any]:
