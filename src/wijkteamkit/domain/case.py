@@ -105,15 +105,19 @@ class PersonIn(CaseInput):
     @field_validator("bsn")
     @classmethod
     def _valid_bsn(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        from stdnum.exceptions import ValidationError as StdnumError
-        from stdnum.nl import bsn
+        return None if value is None else valid_bsn(value)
 
-        try:
-            return str(bsn.validate(value))
-        except StdnumError as exc:
-            raise ValueError(f"not a valid BSN ({exc})") from None
+
+def valid_bsn(value: str) -> str:
+    """``value`` as a BSN in compact form, checked with python-stdnum (elfproef); a
+    :class:`ValueError` says why not, without repeating the number."""
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.nl import bsn
+
+    try:
+        return str(bsn.validate(value))
+    except StdnumError as exc:
+        raise ValueError(f"not a valid BSN ({exc})") from None
 
 
 class HouseholdIn(CaseInput):

@@ -25,9 +25,9 @@ from typing import Any, NoReturn
 from sqlalchemy import exists, false, func
 from sqlmodel import Session, col, select
 
-from ..domain.case import Role
+from ..domain.case import Role, valid_bsn
 from ..store.tables import AuditEntryRow, EscalationRow, HouseholdRow, PersonRow, PlanRow
-from .errors import AccessDenied, RuleViolation
+from .errors import RuleViolation
 from .listing import (
     DEFAULT_PAGE,
     KEY_MAX,
@@ -232,11 +232,7 @@ class QueryOps(SessionBase):
 
     def _refuse_query(self, db: Session, query: str, reason: str, why: str) -> NoReturn:
         """Audit the refusal of ``query``, keep it, and raise :class:`AccessDenied`."""
-        self._audit(
-            db, "access.refused", None, outcome="deny", reason=reason, detail={"query": query}
-        )
-        self._commit(db)
-        raise AccessDenied(f"query {query} refused: {why}", rule=reason)
+        self._refuse(db, None, reason, f"query {query} refused: {why}", detail={"query": query})
 
     def _audit_query(
         self, db: Session, query: str, filters: list[str], count: int, **scope: str
@@ -303,14 +299,11 @@ def _aware(moment: datetime | None, name: str) -> datetime | None:
 
 def _valid_bsn(bsn: str) -> str:
     """The BSN in compact form; the error never repeats the number."""
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.nl import bsn as stdnum_bsn
-
     if not isinstance(bsn, str) or len(bsn) > 20:
         raise RuleViolation("not a valid BSN; give nine digits", rule="bsn")
     try:
-        return str(stdnum_bsn.validate(bsn))
-    except StdnumError:
+        return valid_bsn(bsn)
+    except ValueError:
         raise RuleViolation(
             "not a valid BSN (nine digits passing the elfproef)", rule="bsn"
         ) from None

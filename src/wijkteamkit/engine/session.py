@@ -176,9 +176,16 @@ class SessionBase:
         if household.team != self.actor.team:
             self._refuse(db, household.id, "team", f"household {household.id} is another team's")
 
-    def _refuse(self, db: Session, subject: int | None, rule: str, message: str) -> NoReturn:
+    def _refuse(
+        self,
+        db: Session,
+        subject: int | None,
+        rule: str,
+        message: str,
+        detail: dict[str, Any] | None = None,
+    ) -> NoReturn:
         """Audit a refused access, keep that entry, and raise :class:`AccessDenied`."""
-        self._audit(db, "access.refused", subject, outcome="deny", reason=rule)
+        self._audit(db, "access.refused", subject, outcome="deny", reason=rule, detail=detail)
         self._commit(db)
         raise AccessDenied(message, rule=rule)
 
