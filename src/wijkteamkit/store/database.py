@@ -97,7 +97,6 @@ def connect(url: str, create: bool = True) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL, real transactions, and (when
     ``create``) its folder made."""
     parsed = _parse(url)
-    options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_file(parsed)
         if path is not None and create:
@@ -106,7 +105,7 @@ def connect(url: str, create: bool = True) -> Engine:
     # server dropped fails its next statement instead; SQLAlchemy then discards it from the pool,
     # the engine reports that one operation as a StorageError, and a retry gets a fresh one.
     try:
-        engine = create_engine(parsed, **options)
+        engine = create_engine(parsed)
     except Exception as exc:  # noqa: BLE001 - a missing driver, a bad option
         reason = " ".join(str(exc).split())
         raise DatabaseError(f"cannot use {parsed.render_as_string()}: {reason}") from None
@@ -206,18 +205,16 @@ def _check_revision(engine: Engine, connection: Connection, exists: bool) -> Non
     tables = set(inspect(connection).get_table_names())
     head, known = _revisions()
     where = _where(engine)
-    if "alembic_version" not in tables:
-        if tables:
-            raise DatabaseError(
-                f"{where} is not a wijkteamkit database (it has other tables); "
-                "point --database at a wijkteamkit database"
-            )
-        if exists:
-            raise DatabaseError(
-                f"{where} holds no wijkteamkit schema yet; run `wijkteamkit db upgrade` first"
-            )
-        return
-    revision = MigrationContext.configure(connection).get_current_revision()
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(
+            f"{where} is not a wijkteamkit database (it has other tables); "
+            "point --database at a wijkteamkit database"
+        )
+    revision = (
+        MigrationContext.configure(connection).get_current_revision()
+        if "alembic_version" in tables
+        else None
+    )
     if revision is None:
         if exists:
             raise DatabaseError(
