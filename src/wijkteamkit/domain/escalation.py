@@ -3,18 +3,30 @@
 A rule's ``when`` is a small condition language over an assessment's life-domain scores and the
 indicators flagged on a signal or assessment. Conditions are data, so a setup can be validated
 (does every rule refer to known domains, indicators and targets; can it ever fire?) and shown.
+
+Each condition kind is evaluated two ways, defined side by side in its class: ``holds(facts)``
+for one assessment (the interactive engine) and ``mask(table)`` for many at once, column by
+column over an :class:`AssessmentTable` (screening a whole caseload). A property test keeps the
+two equal. numpy is imported inside the columnar methods only: importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from .common import Item, Key, Model, NonEmptyText
 from .lifedomain import PROBLEM_THRESHOLD
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Mask = NDArray[np.bool_]
 
 
 class Facts(Model):
@@ -22,6 +34,85 @@ class Facts(Model):
 
     scores: Mapping[Key, int] = Field(default_factory=dict)
     indicators: frozenset[Key] = frozenset()
+
+
+NOT_SCORED = 6
+"""The score table's value for a domain an assessment did not score. It lies above every
+threshold a condition can name (1-5), so no condition counts it, exactly as ``holds`` treats a
+missing domain."""
+
+
+@dataclass(frozen=True)
+class AssessmentTable:
+    """Many assessments as columns: what ``mask`` evaluates conditions over, one row each.
+
+    ``scores`` is an int8 matrix with a column per key of ``domains`` holding 1-5, or
+    :data:`NOT_SCORED`; ``flags`` a bool matrix with a column per key of ``indicators``. A domain
+    or indicator without a column reads as not scored or not flagged.
+    """
+
+    domains: tuple[str, ...]
+    scores: NDArray[np.int8]
+    indicators: tuple[str, ...]
+    flags: NDArray[np.bool_]
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        rows = self.scores.shape[0]
+        if self.scores.dtype != np.int8 or self.scores.shape != (rows, len(self.domains)):
+            raise ValueError(
+                f"scores must be an int8 matrix of {len(self.domains)} column(s), one per domain; "
+                f"got {self.scores.dtype} {self.scores.shape}"
+            )
+        if self.flags.dtype != np.bool_ or self.flags.shape != (rows, len(self.indicators)):
+            raise ValueError(
+                f"flags must be a bool matrix of {rows} row(s) and {len(self.indicators)} "
+                f"column(s), one per indicator; got {self.flags.dtype} {self.flags.shape}"
+            )
+
+    @classmethod
+    def of(
+        cls, facts: Sequence[Facts], domains: Sequence[str], indicators: Sequence[str]
+    ) -> AssessmentTable:
+        """The table of ``facts``, one row each (for tests and comparisons; screening builds
+        its tables straight from the database). Every scored domain must have a column."""
+        import numpy as np
+
+        scores = np.full((len(facts), len(domains)), NOT_SCORED, dtype=np.int8)
+        flags = np.zeros((len(facts), len(indicators)), dtype=np.bool_)
+        column = {key: i for i, key in enumerate(domains)}
+        flag = {key: i for i, key in enumerate(indicators)}
+        for row, fact in enumerate(facts):
+            for domain, score in fact.scores.items():
+                if domain not in column or not 1 <= score <= 5:
+                    raise ValueError(f"row {row}: {domain!r} needs a column and a score of 1-5")
+                scores[row, column[domain]] = score
+            for indicator in fact.indicators:
+                if indicator in flag:
+                    flags[row, flag[indicator]] = True
+        return cls(tuple(domains), scores, tuple(indicators), flags)
+
+    @property
+    def rows(self) -> int:
+        """How many assessments the table holds."""
+        return int(self.scores.shape[0])
+
+    def score(self, domain: str) -> NDArray[np.int8]:
+        """The domain's column (all :data:`NOT_SCORED` when the table has none)."""
+        import numpy as np
+
+        if domain in self.domains:
+            return self.scores[:, self.domains.index(domain)]
+        return np.full(self.rows, NOT_SCORED, dtype=np.int8)
+
+    def flagged(self, indicator: str) -> Mask:
+        """The indicator's column (all false when the table has none)."""
+        import numpy as np
+
+        if indicator in self.indicators:
+            return self.flags[:, self.indicators.index(indicator)]
+        return np.zeros(self.rows, dtype=np.bool_)
 
 
 class ProblemDomains(Model):
@@ -37,8 +128,19 @@ class ProblemDomains(Model):
 
     def holds(self, facts: Facts) -> bool:
         considered = self.domains or tuple(facts.scores)
-        hits = sum(1 for d in considered if facts.scores.get(d, 6) <= self.at_most)
+        hits = sum(1 for d in considered if facts.scores.get(d, NOT_SCORED) <= self.at_most)
         return hits >= self.min_count
+
+    def mask(self, table: AssessmentTable) -> Mask:
+        """``holds`` for every row: a listed domain counts as often as it is listed."""
+        import numpy as np
+
+        if self.domains:
+            scores = np.stack([table.score(d) for d in self.domains], axis=1)
+        else:
+            scores = table.scores
+        hits = np.count_nonzero(scores <= self.at_most, axis=1)
+        return np.asarray(hits >= self.min_count)
 
     def describe(self) -> str:
         scope = f" of {', '.join(self.domains)}" if self.domains else ""
@@ -57,6 +159,11 @@ class DomainScore(Model):
         score = facts.scores.get(self.domain)
         return score is not None and self.at_least <= score <= self.at_most
 
+    def mask(self, table: AssessmentTable) -> Mask:
+        """``holds`` for every row (:data:`NOT_SCORED` lies outside every range)."""
+        score = table.score(self.domain)
+        return (score >= self.at_least) & (score <= self.at_most)
+
     def describe(self) -> str:
         return f"{self.domain} scored {self.at_least}..{self.at_most}"
 
@@ -69,6 +176,10 @@ class Flagged(Model):
 
     def holds(self, facts: Facts) -> bool:
         return self.indicator in facts.indicators
+
+    def mask(self, table: AssessmentTable) -> Mask:
+        """``holds`` for every row."""
+        return table.flagged(self.indicator).copy()
 
     def describe(self) -> str:
         return f"flagged {self.indicator}"
@@ -83,6 +194,15 @@ class AllOf(Model):
     def holds(self, facts: Facts) -> bool:
         return all(c.holds(facts) for c in self.conditions)
 
+    def mask(self, table: AssessmentTable) -> Mask:
+        """``holds`` for every row (true when there are no conditions, as ``all``)."""
+        import numpy as np
+
+        result = np.ones(table.rows, dtype=np.bool_)
+        for condition in self.conditions:
+            result &= condition.mask(table)
+        return result
+
     def describe(self) -> str:
         return "(" + " and ".join(c.describe() for c in self.conditions) + ")"
 
@@ -95,6 +215,15 @@ class AnyOf(Model):
 
     def holds(self, facts: Facts) -> bool:
         return any(c.holds(facts) for c in self.conditions)
+
+    def mask(self, table: AssessmentTable) -> Mask:
+        """``holds`` for every row (false when there are no conditions, as ``any``)."""
+        import numpy as np
+
+        result = np.zeros(table.rows, dtype=np.bool_)
+        for condition in self.conditions:
+            result |= condition.mask(table)
+        return result
 
     def describe(self) -> str:
         return "(" + " or ".join(c.describe() for c in self.conditions) + ")"
@@ -163,3 +292,7 @@ class EscalationRule(Item):
     def fires(self, scores: Mapping[str, int], indicators: Collection[str] = ()) -> bool:
         """Whether this rule fires for the given domain scores and flagged indicators."""
         return self.when.holds(Facts(scores=dict(scores), indicators=frozenset(indicators)))
+
+    def mask(self, table: AssessmentTable) -> Mask:
+        """For every row of ``table``, whether this rule fires (``fires``, column-wise)."""
+        return self.when.mask(table)
