@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel, col
 
 
@@ -26,6 +35,8 @@ class HouseholdRow(SQLModel, table=True):
     neighbourhood: str | None = Field(default=None, max_length=80)
     team: str | None = Field(default=None, index=True, max_length=80)
     postcode: str = Field(max_length=7)
+    house_number: int | None = None
+    house_number_suffix: str | None = Field(default=None, max_length=10)
     case_state: str = Field(max_length=30)
     created_at: datetime
     closed_at: datetime | None = None
@@ -41,6 +52,8 @@ class PersonRow(SQLModel, table=True):
     birth_date: date
     name: str | None = None
     bsn: str | None = Field(default=None, max_length=9)
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
 
 
 class SignalRow(SQLModel, table=True):
@@ -56,6 +69,35 @@ class SignalRow(SQLModel, table=True):
     team: str | None = Field(default=None, max_length=80)
     state: str = Field(max_length=30)
     triage: str | None = Field(default=None, max_length=20)
+    source: str | None = Field(default=None, max_length=80)
+    """The feed or system the signal came from (revision 0006), with ``external_reference``
+    the reference it was first received under; every reference it was received under, merged
+    reports included, is in ``signal_reference``."""
+    external_reference: str | None = Field(default=None, max_length=100)
+    creditor_kind: str | None = Field(default=None, max_length=20)
+    """A debt early-warning signal's creditor: its kind (housing, energy, water,
+    health_insurer) and name, the arrears in integer cents and since when."""
+    creditor: str | None = Field(default=None, max_length=200)
+    arrears_cents: int | None = Field(default=None, sa_type=BigInteger)
+    arrears_since: date | None = None
+
+
+class SignalReferenceRow(SQLModel, table=True):
+    """Every (source, external reference) a signal was received under, so a report merged
+    into an earlier signal is recognised when it comes again. Deleted with its signal."""
+
+    __tablename__ = "signal_reference"
+    __table_args__ = (
+        UniqueConstraint(
+            "municipality", "source", "external_reference", name="one_signal_per_reference"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(max_length=6)
+    source: str = Field(max_length=80)
+    external_reference: str = Field(max_length=100)
+    signal_id: int = Field(foreign_key="signal.id", index=True, ondelete="CASCADE")
 
 
 class AssessmentRow(SQLModel, table=True):
@@ -240,3 +282,11 @@ Index(
 )
 Index("ix_person_bsn", col(PersonRow.municipality), col(PersonRow.bsn))
 Index("ix_escalation_open", col(EscalationRow.municipality), col(EscalationRow.state))
+# Finding a household by its address (revision 0006; see wijkteamkit.engine.intake).
+Index(
+    "ix_household_address",
+    col(HouseholdRow.municipality),
+    col(HouseholdRow.postcode),
+    col(HouseholdRow.house_number),
+    col(HouseholdRow.house_number_suffix),
+)
