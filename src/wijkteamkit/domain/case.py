@@ -26,10 +26,14 @@ from .common import (
     ActorId,
     CaseInput,
     CbsCode,
+    Email,
+    HouseNumber,
+    HouseNumberSuffix,
     Instant,
     Key,
     Line,
     Model,
+    Phone,
     Postcode,
     Text,
     local_date,
@@ -45,6 +49,9 @@ class Role(StrEnum):
     CASE_DIRECTOR = "case_director"
     RESIDENT = "resident"
     AUDITOR = "auditor"
+    INTAKE = "intake"
+    """A system account that receives signals in bulk (a debt early-warning feed) and reads
+    nothing: every read refuses it."""
 
 
 class Actor(Model):
@@ -95,12 +102,15 @@ BirthDate = Annotated[date, AfterValidator(_plausible_birth_date)]
 
 
 class PersonIn(CaseInput):
-    """A household member. The BSN is optional and checked with python-stdnum (elfproef)."""
+    """A household member. The BSN is optional and checked with python-stdnum (elfproef);
+    phone and e-mail are optional contact details (personal data, erased with the household)."""
 
     role: MemberRole
     birth_date: BirthDate
     name: Line | None = None
     bsn: str | None = Field(default=None, max_length=20)
+    phone: Phone | None = None
+    email: Email | None = None
 
     @field_validator("bsn")
     @classmethod
@@ -121,11 +131,19 @@ def valid_bsn(value: str) -> str:
 
 
 class HouseholdIn(CaseInput):
-    """A household: its address postcode and members."""
+    """A household: its address (postcode, and optionally house number and suffix) and members."""
 
     postcode: Postcode
     members: tuple[PersonIn, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
     neighbourhood: Key | None = None
+    house_number: HouseNumber | None = None
+    house_number_suffix: HouseNumberSuffix | None = None
+
+    @model_validator(mode="after")
+    def _suffix_of_a_number(self) -> HouseholdIn:
+        if self.house_number_suffix is not None and self.house_number is None:
+            raise ValueError("house_number_suffix needs a house_number; give both")
+        return self
 
     @model_validator(mode="after")
     def _bsn_once(self) -> HouseholdIn:

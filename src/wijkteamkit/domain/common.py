@@ -14,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
@@ -86,6 +87,53 @@ def _postcode(value: object) -> object:
 
 Postcode = Annotated[str, BeforeValidator(_postcode), StringConstraints(pattern=r"^\d{4}[A-Z]{2}$")]
 """A Dutch postcode, normalised: ``1234 ab`` becomes ``1234AB``."""
+
+
+MAX_HOUSE_NUMBER = 99999
+"""The highest house number (the BAG's limit)."""
+
+
+def _suffix(value: object) -> object:
+    return value.replace(" ", "").replace("-", "").upper() if isinstance(value, str) else value
+
+
+HouseNumber = Annotated[StrictInt, Field(ge=1, le=MAX_HOUSE_NUMBER)]
+"""A house number, 1 to 99999."""
+
+HouseNumberSuffix = Annotated[
+    str, BeforeValidator(_suffix), StringConstraints(pattern=r"^[A-Z0-9]{1,6}$")
+]
+"""A house letter and addition (huisletter, huisnummertoevoeging): 1-6 letters or digits,
+normalised to upper case without spaces or hyphens (``a-2`` becomes ``A2``)."""
+
+
+def _plausible(pattern: re.Pattern[str], what: str, example: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"not a plausible {what}; give one like {example}")
+        return value
+
+    return AfterValidator(check)
+
+
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=20),
+    _plausible(re.compile(r"\+?[0-9][0-9 ()-]{4,17}[0-9]"), "phone number", "06-12345678"),
+]
+"""A phone number: digits, optionally a leading ``+``, spaces, hyphens and brackets; 6-20
+characters."""
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254),
+    _plausible(
+        re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+"),
+        "e-mail address",
+        "naam@example.nl",
+    ),
+]
+"""An e-mail address: something, ``@``, a domain with a dot; at most 254 characters."""
 
 
 def _plausible_instant(value: datetime) -> datetime:
