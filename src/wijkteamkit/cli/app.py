@@ -11,6 +11,7 @@ from .audit_cmd import audit_app
 from .common import run
 from .db_cmd import db_app
 from .funding_cmd import funding_app
+from .generate_cmd import generate_app
 from .guard import DEBUG_ENV, GuardedGroup
 from .tender_cmd import tender_app
 
@@ -47,6 +48,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(funding_app, name="funding")
 app.add_typer(tender_app, name="tender")
 app.add_typer(audit_app, name="audit")
+app.add_typer(generate_app, name="generate")
 
 
 def main() -> None:
