@@ -4,13 +4,19 @@ benchmarks. Everything it makes is made up."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import fail
+from .common import EXIT_FINDINGS, Format, database_option, fail, parse_date, print_json
+from .db_cmd import DatabaseOption, FormatOption
 from .plugins_cmd import PluginFileOption
+
+if TYPE_CHECKING:
+    from ..synthetic.summary import Summary
 
 generate_app = typer.Typer(
     help="Synthetic, reproducible data for a municipality's setup (tests, demos, benchmarks).",
@@ -74,3 +80,133 @@ def feed(
                 write_feed(out, setup, rows, bad_share, seed, kind)
     except GenerateError as exc:
         fail(str(exc))
+
+
+MAX_HOUSEHOLDS = 10_000_000
+"""The largest caseload `generate caseload` makes in one run."""
+
+
+@generate_app.command("caseload")
+def caseload(
+    municipality: Annotated[str, typer.Argument(help="CBS code (GM0268) or name (nijmegen).")],
+    households: Annotated[
+        int, typer.Option("--households", help="Households to make.", show_default=False)
+    ],
+    seed: Annotated[int, typer.Option("--seed", help="The same seed makes the same rows.")] = 1,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="The day the first signal arrives (YYYY-MM-DD); default 2025-01-01. "
+            "Signals arrive over the year that follows.",
+            show_default=False,
+        ),
+    ] = None,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Add to a database that holds households of the municipality already.",
+        ),
+    ] = False,
+    database: DatabaseOption = None,
+    output: FormatOption = Format.TEXT,
+    plugin_file: PluginFileOption = None,
+) -> None:
+    """Fill a database with a synthetic caseload for the municipality, through the engine.
+
+    Every household runs the work process as far as its script says: signal (every reporter
+    kind), triage, assessment, consent, plan, escalations the rules propose (confirmed,
+    rejected, left proposed, ended), closing. Refuses a database that holds households of the
+    municipality already unless --append is given. Exit 1 when the engine refuses a step (what
+    was written before stays), 2 when it cannot run.
+    """
+    from ..engine.casework import Casework
+    from ..engine.errors import CaseworkError
+    from ..loading import MunicipalityLoadError, UnknownMunicipality
+    from ..store.database import DatabaseError, database_url
+    from ..synthetic.scripts import DEFAULT_START
+    from ..synthetic.scripts import caseload as scripts
+    from ..synthetic.summary import Summary
+    from ..synthetic.writer import existing_households, write
+
+    if not 1 <= households <= MAX_HOUSEHOLDS:
+        fail(f"--households {households} is out of range; give 1 to {MAX_HOUSEHOLDS}")
+    first_day = parse_date(start, "--start") or DEFAULT_START
+    url = database_option(database) or database_url()
+    try:
+        casework = Casework.open(municipality, url, plugin_file or [])
+    except UnknownMunicipality as exc:
+        fail(str(exc), kind="unknown-municipality")
+    except MunicipalityLoadError as exc:
+        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
+    except DatabaseError as exc:
+        fail(str(exc), kind="database")
+    setup = casework.setup
+    summary = Summary(setup.code, seed)
+    try:
+        existing = existing_households(casework)
+        if existing and not append:
+            fail(
+                f"the database holds {existing} household(s) of {setup.municipality.name} "
+                "already; synthetic cases never mix with others silently: use a fresh database, "
+                "or give --append to add to them",
+                kind="not-empty",
+            )
+        try:
+            batches = scripts(setup, households, seed, first_day, first=existing)
+            with _progress(households, output) as progress:
+                write(casework, batches, summary, progress)
+        except LookupError as exc:
+            fail(str(exc), kind="setup")
+        except CaseworkError as exc:
+            fail(
+                f"the engine refused a step after {summary.households} household(s) were "
+                f"written: {exc}",
+                EXIT_FINDINGS,
+                "casework",
+            )
+    finally:
+        casework.engine.dispose()
+    if output is Format.JSON:
+        print_json({"ok": True, **summary.as_dict()})
+    else:
+        _print_summary(summary)
+
+
+@contextmanager
+def _progress(total: int, output: Format) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal and the output is text; else nothing."""
+    if output is Format.JSON or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("households", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _print_summary(summary: Summary) -> None:
+    data = summary.as_dict()
+    escalations = data["escalations"]
+    typer.echo(
+        f"{summary.households} synthetic household(s) of {summary.municipality} "
+        f"(seed {summary.seed}) in {summary.seconds:.1f} s, {summary.per_second:.0f}/s"
+    )
+    typer.echo(
+        "signals: "
+        + ", ".join(f"{kind} {n}" for kind, n in data["signals"].items() if kind != "total")
+    )
+    typer.echo("per team: " + ", ".join(f"{t} {n}" for t, n in data["signals_per_team"].items()))
+    typer.echo(
+        f"single questions {summary.single_questions}, assessments {summary.assessments}, "
+        f"consents {summary.consents}, plans {summary.plans} ({summary.final_plans} final), "
+        f"closed {summary.closed}"
+    )
+    typer.echo(
+        f"escalations: proposed {escalations['proposed']}, confirmed {escalations['confirmed']}, "
+        f"rejected {escalations['rejected']}, ended {escalations['ended']}, "
+        f"still proposed {escalations['still_proposed']}"
+    )
