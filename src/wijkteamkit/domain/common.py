@@ -118,10 +118,10 @@ def _plausible(pattern: re.Pattern[str], what: str, example: str) -> AfterValida
 
 Phone = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=20),
-    _plausible(re.compile(r"\+?[0-9][0-9 ()-]{4,17}[0-9]"), "phone number", "06-12345678"),
+    StringConstraints(strip_whitespace=True, max_length=30),
+    _plausible(re.compile(r"\+?[0-9][0-9 ()-]{4,27}[0-9]"), "phone number", "06-12345678"),
 ]
-"""A phone number: digits, optionally a leading ``+``, spaces, hyphens and brackets; 6-20
+"""A phone number: digits, optionally a leading ``+``, spaces, hyphens and brackets; 6-30
 characters."""
 
 Email = Annotated[

@@ -37,7 +37,7 @@ class PersonView(View):
 
     id: Annotated[int, NOTHING]
     role: Annotated[str, NOTHING]
-    birth_date: Annotated[date, NOTHING]
+    birth_date: Annotated[date | None, NOTHING] = None
     name: Annotated[str | None, NOTHING] = None
     bsn: Annotated[str | None, NOTHING] = None
 

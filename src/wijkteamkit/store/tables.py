@@ -49,10 +49,11 @@ class PersonRow(SQLModel, table=True):
     municipality: str = Field(index=True, max_length=6)
     household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=20)
-    birth_date: date
+    birth_date: date | None = None
+    """Unknown for a person only a creditor reported without one (revision 0006)."""
     name: str | None = None
     bsn: str | None = Field(default=None, max_length=9)
-    phone: str | None = Field(default=None, max_length=20)
+    phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=254)
 
 

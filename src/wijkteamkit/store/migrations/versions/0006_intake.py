@@ -3,7 +3,8 @@
 - ``household``: ``house_number`` and ``house_number_suffix``, and the index
   ``ix_household_address`` (municipality, postcode, number, suffix) that finds a household by
   its address;
-- ``person``: ``phone`` and ``email`` (personal data, erased with the household);
+- ``person``: ``phone`` and ``email`` (personal data, erased with the household), and
+  ``birth_date`` may be unknown (a creditor's report need not give it);
 - ``signal``: ``source`` and ``external_reference`` (where it was first received, and under
   what reference), and the debt a creditor reported: ``creditor_kind``, ``creditor``,
   ``arrears_cents`` (integer cents), ``arrears_since``;
@@ -36,7 +37,7 @@ def _columns() -> dict[str, tuple[sa.Column[object], ...]]:
             sa.Column("house_number_suffix", sqltypes.AutoString(length=10), nullable=True),
         ),
         "person": (
-            sa.Column("phone", sqltypes.AutoString(length=20), nullable=True),
+            sa.Column("phone", sqltypes.AutoString(length=30), nullable=True),
             sa.Column("email", sqltypes.AutoString(length=254), nullable=True),
         ),
         "signal": (
@@ -60,6 +61,8 @@ def upgrade() -> None:
     for table, columns in _columns().items():
         for column in columns:
             op.add_column(table, column)
+    with op.batch_alter_table("person") as person:
+        person.alter_column("birth_date", existing_type=sa.Date(), nullable=True)
     op.create_index("ix_household_address", "household", list(ADDRESS_INDEX), unique=False)
     op.create_table(
         "signal_reference",
@@ -99,3 +102,5 @@ def downgrade() -> None:
     for table, columns in _columns().items():
         for column in columns:
             op.execute(f"ALTER TABLE {table} DROP COLUMN {column.name}")
+    with op.batch_alter_table("person") as person:  # refused while a birth date is unknown
+        person.alter_column("birth_date", existing_type=sa.Date(), nullable=False)
