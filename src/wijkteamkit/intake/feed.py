@@ -143,7 +143,7 @@ def _amount(value: object) -> Decimal:
 
 
 def _phone(value: str) -> str:
-    digits = sum(c.isdigit() for c in value)
+    digits = sum(map(str.isdigit, value))
     if not _PHONE.fullmatch(value) or not 9 <= digits <= 15 or "+" in value[1:]:
         raise ValueError("is not a phone number; give 9 to 15 digits, optionally after a +")
     return value
@@ -330,7 +330,7 @@ class Feed:
     def __init__(self, stream: IO[bytes], kind: FeedFormat, today: date | None = None) -> None:
         self.kind = kind
         self._lines = _Lines(stream)
-        self._context = {"today": today} if today is not None else None
+        self._context = {"today": today or local_date(datetime.now().astimezone())}
         first = self._lines.next_filled()
         if first is None:
             raise FeedError(
