@@ -1,0 +1,203 @@
+"""Synthetic caseloads written through the engine: reproducible rows, a verified audit chain,
+the command's refusals and summary; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlmodel import Session, SQLModel
+from typer.testing import CliRunner
+
+from wijkteamkit.cli.app import app
+from wijkteamkit.domain.signal import Reporter
+from wijkteamkit.engine.casework import Casework
+from wijkteamkit.loading import load
+from wijkteamkit.store import audit, tenancy
+from wijkteamkit.store.database import open_database
+from wijkteamkit.synthetic.scripts import caseload
+from wijkteamkit.synthetic.summary import Summary
+from wijkteamkit.synthetic.writer import write
+
+ENGINE_TESTS = Path(__file__).resolve().parent / "engine"
+if str(ENGINE_TESTS) not in sys.path:
+    sys.path.insert(0, str(ENGINE_TESTS))
+_spec = importlib.util.spec_from_file_location("engine_fixtures", ENGINE_TESTS / "conftest.py")
+assert _spec is not None and _spec.loader is not None
+_fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_fixtures)
+database_url = _fixtures.database_url
+
+from rls_harness import engine_transactions_as_bound_role  # noqa: E402
+
+NIJMEGEN = load(["nijmegen"], []).loaded[0]
+CODE = NIJMEGEN.setup.code
+CASE_TABLES = (
+    "household",
+    "person",
+    "signal",
+    "assessment",
+    "consent",
+    "plan",
+    "escalation",
+    "disclosure",
+    "audit_entry",
+)
+
+
+@pytest.fixture
+def casework(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Casework]:
+    """Nijmegen's engine on a fresh database; on PostgreSQL as a row-level-security-bound role."""
+    engine = open_database(database_url)
+    with engine_transactions_as_bound_role(engine, monkeypatch):
+        yield Casework(engine, NIJMEGEN)
+    engine.dispose()
+
+
+def generate(casework: Casework, households: int, seed: int = 1) -> Summary:
+    return write(casework, caseload(casework.setup, households, seed), Summary(CODE, seed))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    if isinstance(value, date | Decimal):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every case row, in id order, with times in UTC and JSON in one spelling."""
+    tables = SQLModel.metadata.tables
+    with Session(engine) as db:
+        tenancy.bind(db, CODE)
+        return {
+            name: [
+                tuple(_plain(v) for v in row)
+                for row in db.connection().execute(select(tables[name]).order_by(tables[name].c.id))
+            ]
+            for name in CASE_TABLES
+        }
+
+
+def test_a_caseload_runs_the_whole_process_and_the_audit_chain_verifies(
+    casework: Casework,
+) -> None:
+    summary = generate(casework, 120)
+    assert summary.households == 120 and sum(summary.signals.values()) == 120
+    assert summary.assessments and summary.consents and summary.final_plans and summary.closed
+    assert summary.confirmed and summary.rejected and summary.ended
+    assert summary.proposed > summary.confirmed + summary.rejected  # some left proposed
+    with Session(casework.engine) as db:
+        tenancy.bind(db, CODE)
+        assert audit.verify(db, CODE) == []
+        states = {s for (s,) in db.connection().exec_driver_sql("SELECT state FROM escalation")}
+    assert states == {"proposed", "active", "ended", "rejected"}
+
+
+def test_300_households_look_like_a_caseload(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path}/cases.db")
+    casework = Casework(engine, NIJMEGEN)
+    summary = generate(casework, 300)
+    assert set(summary.signals) == {r.value for r in Reporter}
+    neighbourhoods = {n.key: n for n in NIJMEGEN.setup.neighbourhoods}
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT postcode, neighbourhood, team FROM household"
+        ).all()
+        scores = [
+            json.loads(s) for (s,) in connection.exec_driver_sql("SELECT scores FROM assessment")
+        ]
+        closed = connection.exec_driver_sql(
+            "SELECT count(*) FROM household WHERE case_state = 'closed'"
+        ).scalar_one()
+    teams = {t.neighbourhood: t.key for t in NIJMEGEN.setup.teams}
+    for postcode, neighbourhood, team in rows:
+        assert neighbourhoods[neighbourhood].covers_postcode(postcode)
+        assert team == teams[neighbourhood]
+    values = [v for s in scores for v in s.values()]
+    assert set(values) == {1, 2, 3, 4, 5}
+    assert 0.05 < sum(v <= 2 for v in values) / len(values) < 0.25  # a few in trouble
+    assert 0.2 < closed / 300 < 0.6
+    engine.dispose()
+
+
+def test_the_same_seed_writes_the_same_rows(tmp_path: Path) -> None:
+    def rows(name: str, seed: int) -> dict[str, list[tuple[Any, ...]]]:
+        engine = open_database(f"sqlite:///{tmp_path}/{name}.db")
+        generate(Casework(engine, NIJMEGEN), 60, seed)
+        try:
+            return dump(engine)
+        finally:
+            engine.dispose()
+
+    first = rows("first", 3)
+    assert first == rows("second", 3)
+    assert first["household"] != rows("other", 4)["household"]
+
+
+runner = CliRunner()
+
+
+def test_the_command_refuses_a_database_with_households_unless_appending(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/cases.db"
+    args = ["generate", "caseload", "nijmegen", "--households", "12", "--database", url]
+    made = runner.invoke(app, [*args, "--format", "json"])
+    assert made.exit_code == 0, made.output
+    summary = json.loads(made.stdout)
+    assert summary["ok"] and summary["households"] == 12 and summary["municipality"] == CODE
+    assert summary["signals"]["total"] == 12
+    assert set(summary["escalations"]) == {
+        "proposed",
+        "confirmed",
+        "rejected",
+        "ended",
+        "still_proposed",
+    }
+    refused = runner.invoke(app, [*args, "--format", "json"])
+    assert refused.exit_code == 2
+    assert json.loads(refused.stdout)["error"]["code"] == "not-empty"
+    assert "--append" in refused.stderr
+    appended = runner.invoke(app, [*args, "--append", "--seed", "2"])
+    assert appended.exit_code == 0, appended.output
+    assert "12 synthetic household(s) of GM0268 (seed 2)" in appended.stdout
+    engine = open_database(url)
+    with Session(engine) as db:
+        assert audit.verify(db, CODE) == []
+        households = db.connection().exec_driver_sql("SELECT count(*) FROM household")
+        assert households.scalar_one() == 24
+        bsns = db.connection().exec_driver_sql("SELECT bsn FROM person WHERE bsn IS NOT NULL")
+        numbers = [b for (b,) in bsns]
+    assert len(numbers) == len(set(numbers))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["arnhem", "--households", "5"], "setup", "Arnhem has no neighbourhood with postcodes"),
+        (["nijmegen", "--households", "0"], "usage", "--households 0 is out of range"),
+        (["nijmegen", "--households", "5", "--start", "2025-13-01"], "usage", "not a date"),
+        (["nowhere", "--households", "5"], "unknown-municipality", "nowhere"),
+    ],
+)
+def test_the_command_says_why_it_cannot_run(
+    tmp_path: Path, args: list[str], code: str, says: str
+) -> None:
+    url = f"sqlite:///{tmp_path}/cases.db"
+    result = runner.invoke(
+        app, ["generate", "caseload", *args, "--database", url, "--format", "json"]
+    )
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["code"] == code
+    assert says in result.stderr
