@@ -1,0 +1,118 @@
+"""``wijkteamkit screen``: the households an escalation rule fires for, with no escalation open.
+
+Exit codes: 0 screened (whether or not households are listed: the list is the answer, not an
+error), 2 cannot run (unknown municipality, no or an unusable database, a bad date).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .common import Format, database_option, parse_date, print_json
+from .db_cmd import DatabaseOption, FormatOption
+from .loader import load_one
+from .plugins_cmd import PluginFileOption
+
+if TYPE_CHECKING:
+    from ..engine.screening import Screening
+
+SCREENER = "cli-screen"
+"""The actor id the command screens as: an auditor of the municipality, who sees every team."""
+
+
+def screen(
+    municipality: Annotated[str, typer.Argument(help="CBS code or name.")],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            help="Screen as the caseload stood on this day (YYYY-MM-DD); default today.",
+            show_default=False,
+        ),
+    ] = None,
+    database: DatabaseOption = None,
+    output: FormatOption = Format.TEXT,
+    plugin_file: PluginFileOption = None,
+) -> None:
+    """List per team the open households where an escalation rule fires on the latest
+    assessment (and the household's signals) but no escalation to its target is open.
+
+    Reads the caseload as the municipality's auditor and writes one audit entry (counts only).
+    Exit 0 when screened, listed households or not; 2 when it cannot run.
+    """
+    from ..domain.case import Actor, Role
+    from ..engine.casework import Casework
+    from ..engine.screening import screen as screen_caseload
+    from ..store.database import database_url, open_existing
+
+    day = parse_date(on)
+    loaded = load_one(municipality, plugin_file)
+    engine = open_existing(database_option(database) or database_url())
+    try:
+        code = loaded.setup.code
+        screener = Actor(
+            id=SCREENER, role=Role.AUDITOR, municipality=code, organisation="wijkteamkit screen"
+        )
+        result = screen_caseload(Casework(engine, loaded), screener, day)
+    finally:
+        engine.dispose()
+    if output is Format.JSON:
+        print_json(document(result))
+    else:
+        _print(result, loaded.setup.municipality.name)
+
+
+def document(result: Screening) -> dict[str, Any]:
+    """The stable JSON object of a screening."""
+    return {
+        "ok": True,
+        "municipality": result.municipality,
+        "on": result.on.isoformat(),
+        "open_households": result.open_households,
+        "assessed": result.assessed,
+        "listed": result.listed,
+        "teams": [
+            {
+                "team": team.team,
+                "listed": len(team.households),
+                "households": [
+                    {
+                        "household": item.household,
+                        "hits": [{"rule": h.rule, "target": h.target} for h in item.hits],
+                    }
+                    for item in team.households
+                ],
+            }
+            for team in result.teams
+        ],
+    }
+
+
+def _print(result: Screening, name: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]{result.municipality} {name}[/bold], as of {result.on}: "
+        f"{result.open_households} open household(s), {result.assessed} with an assessment, "
+        f"{result.listed} listed",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for team in result.teams:
+        table = Table(
+            title=f"{team.team or '(no team)'}: {len(team.households)} household(s)",
+            title_justify="left",
+            title_style="bold",
+        )
+        for column in ("household", "rules", "targets"):
+            table.add_column(column, overflow="fold")
+        for item in team.households:
+            table.add_row(
+                str(item.household),
+                ", ".join(h.rule for h in item.hits),
+                ", ".join(dict.fromkeys(h.target for h in item.hits)),
+            )
+        console.print(table)
