@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
@@ -27,10 +28,11 @@ def bsn(counter: int) -> str | None:
     return digits + str(check)
 
 
-def bsns(household: int) -> list[str]:
-    """The BSNs reserved for the household numbered ``household`` (distinct for every number)."""
+def bsns(household: int, count: int = SLOTS) -> list[str]:
+    """The first ``count`` BSNs reserved for the household numbered ``household`` (distinct for
+    every number; fewer when its slots run out)."""
     numbers = (bsn(household * SLOTS + slot) for slot in range(SLOTS))
-    return [n for n in numbers if n is not None]
+    return list(itertools.islice((n for n in numbers if n is not None), count))
 
 
 _COMPOSITIONS: tuple[tuple[str, float], ...] = (
@@ -63,7 +65,7 @@ def members(rng: random.Random, on: date, household: int) -> tuple[PersonIn, ...
             roles.append((MemberRole.CHILD, rng.randint(0, min(17, head_age - 18))))
     if kind == "other":
         roles.append((MemberRole.OTHER, rng.randint(18, 90)))
-    numbers = bsns(household)
+    numbers = bsns(household, len(roles))
     people = []
     for number, (role, age) in enumerate(roles):
         given = numbers[number] if number < len(numbers) and rng.random() < 0.97 else None

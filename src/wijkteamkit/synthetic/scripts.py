@@ -17,6 +17,7 @@ from typing import Literal
 from ..domain import EscalationTarget, MunicipalitySetup, Signal
 from ..domain.case import AssessmentIn, ConsentIn, HouseholdIn, MemberRole, PlanIn
 from ..domain.common import local_date
+from ..domain.escalation import Facts
 from ..domain.signal import CreditorKind, Debt, Reporter
 from ..engine.consent import DisclosurePolicy
 from . import addresses, people, plans, scores
@@ -276,9 +277,10 @@ class _Maker:
     def _proposals(self, scored: dict[str, int], flagged: frozenset[str]) -> list[tuple[str, str]]:
         """(rule, target) of what the rules propose after a household's first assessment: in
         priority order, one per target, as the engine does."""
+        facts = Facts(scores=scored, indicators=flagged)
         proposed: list[tuple[str, str]] = []
         for rule in self.rules:
-            if rule.target not in {t for _, t in proposed} and rule.fires(scored, flagged):
+            if rule.target not in {t for _, t in proposed} and rule.when.holds(facts):
                 proposed.append((rule.key, rule.target))
         return proposed
 
