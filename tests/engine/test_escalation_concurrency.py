@@ -294,7 +294,8 @@ def test_the_unique_index_surfaces_as_a_rule_not_a_database_error(
     def skip_the_check(_db: Any, _row: Any) -> None:  # as if a racing confirm had passed it
         return None
 
-    session._refuse_second_transfer = skip_the_check  # type: ignore[method-assign]
+    escalations = session.confirm_escalation.__self__  # the EscalationOps the session names
+    escalations._refuse_second_transfer = skip_the_check  # type: ignore[attr-defined]
     with pytest.raises(RuleViolation) as refused:
         session.confirm_escalation(vt, "Dhr. Smit", "Veilig Thuis")
     assert refused.value.rule == "one-active-transfer"

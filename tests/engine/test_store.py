@@ -15,7 +15,9 @@ from sqlmodel import Session, SQLModel
 from wijkteamkit import Signal
 from wijkteamkit.domain.case import PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
+from wijkteamkit.engine.context import Tx
 from wijkteamkit.engine.errors import ConflictError
+from wijkteamkit.engine.plans import PlanOps
 from wijkteamkit.store import audit
 from wijkteamkit.store.database import DatabaseError, open_database
 
@@ -104,14 +106,14 @@ def test_two_writers_at_once_second_gets_a_conflict(
     if casework.engine.dialect.name == "sqlite":
         pytest.skip("SQLite serialises writers; the race is tested on PostgreSQL")
     barrier = threading.Barrier(2, timeout=10)
-    original = CaseSession._plan_for_change
+    original = PlanOps._plan_for_change
 
-    def read_then_wait(self: CaseSession, db: Session, plan_id: int, expected: int) -> Any:
-        row = original(self, db, plan_id, expected)
+    def read_then_wait(self: PlanOps, tx: Tx, plan_id: int, expected: int) -> Any:
+        row = original(self, tx, plan_id, expected)
         barrier.wait()
         return row
 
-    monkeypatch.setattr(CaseSession, "_plan_for_change", read_then_wait)
+    monkeypatch.setattr(PlanOps, "_plan_for_change", read_then_wait)
     outcomes: dict[str, str] = {}
 
     def revise(name: str, director: str) -> None:

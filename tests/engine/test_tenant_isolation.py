@@ -13,6 +13,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,13 @@ PLAN = PlanIn(
 TENANT_TABLES = sorted(
     name for name, table in SQLModel.metadata.tables.items() if "municipality" in table.columns
 )
+
+
+@contextmanager
+def _bound(session: CaseSession) -> Iterator[Session]:
+    """A database session in one of ``session``'s engine transactions (tenant bound)."""
+    with session.context.transaction("test") as tx:
+        yield tx.db
 
 
 def _run_as(dsn: str, statements: list[str], names: dict[str, str]) -> None:
@@ -163,7 +171,7 @@ def _case(worker: CaseSession) -> int:
     worker.record_consent(consent(household))
     worker.draft_plan(household, PLAN, case_director="Anna")
     worker.record_consent(consent(household, recipients={"regieteam"}))
-    with worker._transaction() as db:  # bound: the newest consent is this municipality's
+    with _bound(worker) as db:  # bound: the newest consent is this municipality's
         latest = db.execute(text("SELECT max(id) FROM consent")).scalar_one()
     worker.withdraw_consent(latest)
     worker.disclose(household, "regieteam", "casework", ["financien"])
@@ -268,7 +276,7 @@ def test_a_raw_select_in_an_engine_transaction_sees_only_its_own_municipality(
         (here, "GM0001", mine, theirs),
         (there, OTHER, theirs, mine),
     ):
-        with worker._transaction() as db:
+        with _bound(worker) as db:
             for table in TENANT_TABLES:
                 assert _municipalities(db, table) == {code}, table
             # a lookup by primary key that forgets the municipality filter
@@ -287,23 +295,23 @@ def test_writes_to_another_municipality_are_refused_or_touch_nothing(
         "INSERT INTO household (municipality, postcode, case_state, created_at)"
         " VALUES (:code, '1234AB', 'signal', now())"
     )
-    with pytest.raises(CaseworkError) as refused, here._transaction() as db:
+    with pytest.raises(CaseworkError) as refused, _bound(here) as db:
         db.execute(insert, {"code": OTHER})
     _assert_refused_by_policy(refused.value)
-    with pytest.raises(CaseworkError) as refused, here._transaction() as db:
+    with pytest.raises(CaseworkError) as refused, _bound(here) as db:
         db.execute(
             text("UPDATE household SET municipality = :code WHERE id = :id"),
             {"code": OTHER, "id": mine},
         )
     _assert_refused_by_policy(refused.value)
-    with here._transaction() as db:
+    with _bound(here) as db:
         for statement in (
             "UPDATE household SET postcode = '9999ZZ' WHERE id = :id",
             "DELETE FROM person WHERE household_id = :id",
             "DELETE FROM household WHERE id = :id",
         ):
             assert db.execute(text(statement), {"id": theirs}).rowcount == 0  # type: ignore[attr-defined]
-    with there._transaction() as db:
+    with _bound(there) as db:
         row = db.get(HouseholdRow, theirs)
         assert row is not None and row.postcode != "9999ZZ"
         assert _municipalities(db, "person") == {OTHER}
@@ -345,7 +353,7 @@ def test_the_binding_holds_after_a_commit_inside_an_operation(
     """An operation that commits part-way (an audited refusal) is still bound afterwards."""
     here, there = towns
     mine, _ = _case(here), _case(there)
-    with here._transaction() as db:
+    with _bound(here) as db:
         db.commit()
         assert _municipalities(db, "household") == {"GM0001"}
         db.rollback()
@@ -423,13 +431,13 @@ def test_a_pooled_connection_carries_no_binding_into_the_next_transaction(
     with pytest.raises(NotFound):
         there.read_case(mine)  # fails, and rolls back, on the same connection
     _case(there)
-    with pytest.raises(CaseworkError), here._transaction() as db:
+    with pytest.raises(CaseworkError), _bound(here) as db:
         db.execute(text("SELECT 1/0"))
     with Session(single) as db:
         assert _municipalities(db, "household") == set()
-    with there._transaction() as db:
+    with _bound(there) as db:
         assert _municipalities(db, "household") == {OTHER}
-    with here._transaction() as db:
+    with _bound(here) as db:
         assert _municipalities(db, "household") == {"GM0001"}
     single.dispose()
 
@@ -444,7 +452,7 @@ def test_two_municipalities_at_the_same_moment_each_see_their_own(
     seen: dict[str, list[set[str]]] = {}
 
     def look(worker: CaseSession) -> None:
-        with worker._transaction() as db:
+        with _bound(worker) as db:
             first = _municipalities(db, "audit_entry")
             barrier.wait()
             seen[worker.actor.municipality] = [first, _municipalities(db, "audit_entry")]
@@ -473,12 +481,12 @@ def test_two_municipalities_in_one_database_stay_apart(
         with pytest.raises(NotFound):
             there.read_case(household)
         assert here.read_case(household) is not None
-    with here._transaction() as db:
+    with _bound(here) as db:
         visible = {h.id for h in db.exec(select(HouseholdRow)).all()}
         assert visible >= set(mine) and not visible & set(theirs)
         assert audit.verify(db, "GM0001") == []
         assert audit.count(db) == audit.count(db, "GM0001") > 0
-    with there._transaction() as db:
+    with _bound(there) as db:
         visible = {h.id for h in db.exec(select(HouseholdRow)).all()}
         assert visible >= set(theirs) and not visible & set(mine)
         assert audit.count(db) == audit.count(db, OTHER) > 0
@@ -512,7 +520,7 @@ def test_no_engine_write_reaches_another_municipality_by_id(
     and no row of one municipality ever points at a household of the other."""
     here, there = towns
     theirs = _case(there)
-    with there._transaction() as db:
+    with _bound(there) as db:
         their_consent = db.execute(text("SELECT max(id) FROM consent")).scalar_one()
         their_plan = db.execute(text("SELECT max(id) FROM plan")).scalar_one()
         their_escalation = db.execute(text("SELECT max(id) FROM escalation")).scalar_one()
@@ -616,7 +624,7 @@ def test_audit_verify_runs_as_the_owner_and_refuses_the_engine_role_over_everyth
     unless it names its municipality, whose chain it can see."""
     here, there = towns
     _case(here), _case(there)
-    with here._transaction() as db:
+    with _bound(here) as db:
         own = audit.count(db, "GM0001")
     refused = _cli("audit", "verify", "--database", deployment.engine_url)
     assert refused.returncode == 2, refused.stdout + refused.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from ..domain.case import (
     Role,
@@ -22,15 +22,17 @@ from ..store.tables import (
     WithdrawalRow,
 )
 from .casefile import build_case_file, household_rows
+from .context import CASEWORK, TEAM_ROLES, Context, Tx
+from .disclosures import decide_disclosure
 from .errors import (
     ConsentRequired,
     RuleViolation,
 )
+from .lookups import active_plan
 from .process import (
     CaseState,
 )
 from .redaction import redact
-from .session import CASEWORK, TEAM_ROLES, SessionBase
 from .views import (
     AuditEntryView,
     CaseFile,
@@ -45,8 +47,11 @@ ACCESS_REQUESTED = "subject.access_requested"
 SUBJECT_EXPORTED = "subject.exported"
 
 
-class AccessOps(SessionBase):
+class AccessOps:
     """Reading a case as far as the actor may, the resident's right of access, erasure."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
 
     def read_case(self, household_id: int, purpose: str = CASEWORK) -> CaseFile:
         """The case file, as far as the actor may see it.
@@ -56,44 +61,42 @@ class AccessOps(SessionBase):
         team, by life domain: every part of the file that reveals a domain not granted is left
         out (see :mod:`wijkteamkit.engine.redaction`). A refusal is audited and raised.
         """
-        with self._transaction() as db:
-            household = self._household(db, household_id)
-            if self._reads_everything(db, household):
-                self._audit(
-                    db, "case.read", household_id, outcome="permit", reason="owner_or_director"
-                )
-                return build_case_file(db, self.setup, household)
-            if self.actor.role not in TEAM_ROLES or self.actor.team is None:
-                self._refuse(
-                    db,
+
+        with self.context.transaction("read_case") as tx:
+            household = tx.household(household_id)
+            if self._reads_everything(tx, household):
+                tx.audit("case.read", household_id, outcome="permit", reason="owner_or_director")
+                return build_case_file(tx.db, self.context.setup, household)
+            if self.context.actor.role not in TEAM_ROLES or self.context.actor.team is None:
+                tx.refuse(
                     household_id,
                     "role",
-                    f"a {self.actor.role.value} does not read case files; "
+                    f"a {self.context.actor.role.value} does not read case files; "
                     "an auditor reads the audit log",
                 )
-            recipient = self.actor.team
-            scope = frozenset(d.key for d in self.setup.life_domains)
-            decision = self._decide(db, household_id, recipient, purpose, scope, None)
+            recipient = self.context.actor.team
+            scope = frozenset(d.key for d in self.context.setup.life_domains)
+            decision = decide_disclosure(tx, household_id, recipient, purpose, scope, None)
             if not decision.permitted:
-                self._commit(db)
+                tx.keep()
                 raise ConsentRequired(
                     f"team {recipient!r} may not read household {household_id}: "
                     f"{decision.reason.value}; {decision.explain()}"
                 )
-            full = build_case_file(db, self.setup, household)
+            full = build_case_file(tx.db, self.context.setup, household)
             return redact(full, decision.granted, scope).model_copy(
                 update={"granted": decision.granted}
             )
 
-    def _reads_everything(self, db: Session, household: HouseholdRow) -> bool:
-        if self.actor.role is Role.RESIDENT:
+    def _reads_everything(self, tx: Tx, household: HouseholdRow) -> bool:
+        if self.context.actor.role is Role.RESIDENT:
             return True  # _household() already checked it is their own
-        plan = self._active_plan(db, household.id or 0)
+        plan = active_plan(tx, household.id or 0)
         return (
             plan is not None
-            and plan.case_director == self.actor.id
-            and self.actor.role in TEAM_ROLES
-            and self.actor.team == household.team
+            and plan.case_director == self.context.actor.id
+            and self.context.actor.role in TEAM_ROLES
+            and self.context.actor.team == household.team
         )
 
     def record_access_request(self, household_id: int, channel: str) -> int:
@@ -108,13 +111,10 @@ class AccessOps(SessionBase):
                 "e.g. 'letter' or 'counter'",
                 rule="access-request",
             )
-        with self._transaction() as db:
-            household = self._household(db, household_id)
-            self._require_team(db, household)
-            entry = self._audit(
-                db, ACCESS_REQUESTED, household_id, detail={"channel": channel.strip()}
-            )
-            return entry.seq
+        with self.context.transaction("record_access_request") as tx:
+            household = tx.household(household_id)
+            tx.require_team(household)
+            return tx.audit(ACCESS_REQUESTED, household_id, detail={"channel": channel.strip()})
 
     def export_subject(self, household_id: int, request: int | None = None) -> SubjectExport:
         """Everything about a household, with the audit entries about it (right of access).
@@ -123,57 +123,56 @@ class AccessOps(SessionBase):
         resident's recorded request (``request``, from :meth:`record_access_request`), once.
         Nobody else: not the team leader on their own initiative, not another team.
         """
-        with self._transaction() as db:
-            household = self._household(db, household_id)
-            if self.actor.role is not Role.RESIDENT:
-                self._require_team(db, household)
-                self._require_open_request(db, household_id, request)
-            document = build_case_file(db, self.setup, household)
-            self._audit(
-                db,
+        with self.context.transaction("export_subject") as tx:
+            household = tx.household(household_id)
+            if self.context.actor.role is not Role.RESIDENT:
+                tx.require_team(household)
+                self._require_open_request(tx, household_id, request)
+            document = build_case_file(tx.db, self.context.setup, household)
+            tx.audit(
                 SUBJECT_EXPORTED,
                 household_id,
                 detail={} if request is None else {"request": request},
             )
-            db.flush()
+            tx.flush()  # the export lists its own entry
             return SubjectExport(
                 case_file=document,
                 disclosures=tuple(
                     DisclosureView.model_validate(d, from_attributes=True)
                     for d in household_rows(
-                        db, DisclosureRow, household_id, self.actor.municipality
+                        tx.db, DisclosureRow, household_id, self.context.actor.municipality
                     )
                 ),
                 withdrawals=tuple(
                     WithdrawalView.model_validate(w, from_attributes=True)
-                    for w in db.exec(
+                    for w in tx.db.exec(
                         select(WithdrawalRow)
                         .join(ConsentRow)
                         .where(
                             ConsentRow.household_id == household_id,
-                            ConsentRow.municipality == self.actor.municipality,
+                            ConsentRow.municipality == self.context.actor.municipality,
                         )
                         .order_by(col(WithdrawalRow.id))
                     ).all()
                 ),
                 audit=tuple(
                     AuditEntryView.model_validate(e, from_attributes=True)
-                    for e in db.exec(
+                    for e in tx.db.exec(
                         select(AuditEntryRow)
                         .where(
                             AuditEntryRow.subject == household_id,
-                            AuditEntryRow.municipality == self.actor.municipality,
+                            AuditEntryRow.municipality == self.context.actor.municipality,
                         )
                         .order_by(col(AuditEntryRow.seq))
                     ).all()
                 ),
             )
 
-    def _require_open_request(self, db: Session, household_id: int, request: int | None) -> None:
+    def _require_open_request(self, tx: Tx, household_id: int, request: int | None) -> None:
         """A recorded, not yet served access request of this household, or an audited refusal."""
-        entries = db.exec(
+        entries = tx.db.exec(
             select(AuditEntryRow).where(
-                AuditEntryRow.municipality == self.actor.municipality,
+                AuditEntryRow.municipality == self.context.actor.municipality,
                 AuditEntryRow.subject == household_id,
                 col(AuditEntryRow.action).in_([ACCESS_REQUESTED, SUBJECT_EXPORTED]),
             )
@@ -181,8 +180,7 @@ class AccessOps(SessionBase):
         requested = {e.seq for e in entries if e.action == ACCESS_REQUESTED}
         served = {e.detail.get("request") for e in entries if e.action == SUBJECT_EXPORTED}
         if request is None or request not in requested or request in served:
-            self._refuse(
-                db,
+            tx.refuse(
                 household_id,
                 "access-request",
                 "the export goes to the resident, or to their team on the resident's recorded "
@@ -191,10 +189,10 @@ class AccessOps(SessionBase):
 
     def erase_household(self, household_id: int) -> None:
         """Erase a closed household once the retention term has passed, leaving an audit entry."""
-        years = self.setup.consent_policy.retention_years
-        with self._transaction() as db:
-            household = self._household(db, household_id)
-            self._require_team(db, household, (Role.TEAM_LEADER,))
+        years = self.context.setup.consent_policy.retention_years
+        with self.context.transaction("erase_household") as tx:
+            household = tx.household(household_id)
+            tx.require_team(household, (Role.TEAM_LEADER,))
             if household.case_state != CaseState.CLOSED or household.closed_at is None:
                 raise RuleViolation(
                     f"household {household_id} is not closed; close the case first",
@@ -205,7 +203,7 @@ class AccessOps(SessionBase):
                 until = closed.replace(year=closed.year + years)
             except ValueError:  # 29 February
                 until = closed.replace(year=closed.year + years, day=28)
-            if self._now() < until:
+            if tx.now < until:
                 raise RuleViolation(
                     f"household {household_id} must be kept until {until.date()} "
                     f"({years} years after closing)",
@@ -213,13 +211,12 @@ class AccessOps(SessionBase):
                 )
             # The erasure entry comes first: the append-only triggers let a consent, withdrawal
             # or disclosure be deleted only while its household's erasure is the newest entry.
-            self._audit(
-                db,
+            tx.audit(
                 "household.erased",
                 household_id,
                 detail={"retention_years": years, "closed_at": closed.isoformat()},
             )
-            db.flush()
+            tx.flush()
             for table in (
                 DisclosureRow,
                 EscalationRow,
@@ -228,19 +225,21 @@ class AccessOps(SessionBase):
                 SignalRow,
                 PersonRow,
             ):
-                for row in db.exec(select(table).where(table.household_id == household_id)).all():
-                    db.delete(row)
-            consents = db.exec(
+                for row in tx.db.exec(
+                    select(table).where(table.household_id == household_id)
+                ).all():
+                    tx.db.delete(row)
+            consents = tx.db.exec(
                 select(ConsentRow).where(ConsentRow.household_id == household_id)
             ).all()
-            for withdrawal in db.exec(
+            for withdrawal in tx.db.exec(
                 select(WithdrawalRow).where(
                     col(WithdrawalRow.consent_id).in_([c.id for c in consents])
                 )
             ).all():
-                db.delete(withdrawal)
-            db.flush()
+                tx.db.delete(withdrawal)
+            tx.db.flush()
             for consent in consents:
-                db.delete(consent)
-            db.flush()
-            db.delete(household)
+                tx.db.delete(consent)
+            tx.db.flush()
+            tx.db.delete(household)

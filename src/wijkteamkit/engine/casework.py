@@ -19,24 +19,21 @@ from ..domain import MunicipalitySetup
 from ..domain.case import (
     Actor,
 )
-from ..domain.events import (
-    Event,
-)
 from ..loading import LoadedMunicipality, MunicipalityLoadError, load
-from ..store import audit
 from ..store.database import IMMEDIATE, open_database
 from .access import AccessOps
 from .assessments import AssessmentOps
 from .consent import DisclosurePolicy
 from .consents import ConsentOps
+from .context import Context, utc_now
 from .errors import (
     AccessDenied,
 )
 from .escalations import EscalationOps
+from .hooks import Hooks
 from .plans import PlanOps
 from .queries import QueryOps
-from .results import HookFailure, call_event_hook
-from .session import utc_now
+from .results import HookFailure
 from .signals import SignalOps
 
 
@@ -55,6 +52,7 @@ class Casework:
         self.loaded = loaded
         self.setup: MunicipalitySetup = loaded.setup
         self.policy = DisclosurePolicy.from_setup(self.setup)
+        self.hooks = Hooks(loaded.plugins, self.setup)
         self.clock = clock
 
     @classmethod
@@ -93,27 +91,54 @@ class Casework:
 
     def _refuse_tenant(self, actor: Actor, message: str, detail: dict[str, str]) -> NoReturn:
         here = actor.model_copy(update={"municipality": self.setup.code, "team": None})
-        with CaseSession(self, here)._transaction() as db:
-            audit.append(
-                db,
-                here,
-                "access.refused",
-                self.clock(),
-                detail=detail,
-                outcome="deny",
-                reason="tenant",
-            )
+        with Context(self, here).transaction("as_actor") as tx:
+            tx.audit("access.refused", None, detail=detail, outcome="deny", reason="tenant")
         raise AccessDenied(message, rule="tenant")
 
-    def announce(self, hook: str, event: Event) -> list[HookFailure]:
-        """Call every implementation of an event hook (after the change was committed).
 
-        An implementation that raises does not stop the others: it is logged and returned.
-        """
-        return call_event_hook(self.loaded.plugins.manager, hook, self.setup, event)
+class CaseSession:
+    """Every casework operation on behalf of one actor.
 
+    Each group of operations lives in its own module and is composed with the actor's
+    :class:`~wijkteamkit.engine.context.Context` (transaction, audit, events); this class only
+    names them, so each operation is found in one place.
+    """
 
-class CaseSession(
-    SignalOps, AssessmentOps, ConsentOps, PlanOps, EscalationOps, AccessOps, QueryOps
-):
-    """Every casework operation on behalf of one actor (see the modules it combines)."""
+    def __init__(self, casework: Casework, actor: Actor) -> None:
+        self.context = Context(casework, actor)
+        self.casework = casework
+        self.actor = actor
+        signals = SignalOps(self.context)
+        self.receive_signal = signals.receive_signal
+        self.triage = signals.triage
+        assessments = AssessmentOps(self.context)
+        self.record_assessment = assessments.record_assessment
+        consents = ConsentOps(self.context)
+        self.record_consent = consents.record_consent
+        self.withdraw_consent = consents.withdraw_consent
+        self.disclose = consents.disclose
+        plans = PlanOps(self.context)
+        self.draft_plan = plans.draft_plan
+        self.revise_plan = plans.revise_plan
+        self.set_case_director = plans.set_case_director
+        self.finalise_plan = plans.finalise_plan
+        self.close_case = plans.close_case
+        escalations = EscalationOps(self.context)
+        self.confirm_escalation = escalations.confirm_escalation
+        self.reject_escalation = escalations.reject_escalation
+        self.de_escalate = escalations.de_escalate
+        access = AccessOps(self.context)
+        self.read_case = access.read_case
+        self.record_access_request = access.record_access_request
+        self.export_subject = access.export_subject
+        self.erase_household = access.erase_household
+        queries = QueryOps(self.context)
+        self.households = queries.households
+        self.open_escalations = queries.open_escalations
+        self.find_by_bsn = queries.find_by_bsn
+        self.audit_log = queries.audit_log
+
+    @property
+    def hook_failures(self) -> tuple[HookFailure, ...]:
+        """The event hooks that raised after the last operation's commit (reads included)."""
+        return self.context.hook_failures

@@ -18,30 +18,36 @@ from ..store.tables import (
     WithdrawalRow,
 )
 from .consent import Decision
+from .context import Context
+from .disclosures import decide_disclosure
 from .errors import (
     RuleViolation,
 )
 from .inputs import require_known, require_not_future
 from .process import (
     CaseState,
+    move,
 )
 from .results import OperationResult
-from .session import SessionBase
 
 
-class ConsentOps(SessionBase):
+class ConsentOps:
     """Recording and withdrawing consent, and deciding disclosures."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
 
     def record_consent(self, consent: ConsentIn) -> int:
         """Record a resident's consent (never edited afterwards)."""
-        unknown = sorted(consent.scope - {d.key for d in self.setup.life_domains})
+
+        unknown = sorted(consent.scope - {d.key for d in self.context.setup.life_domains})
         if unknown:
             raise RuleViolation(
                 f"consent scope names unknown life domain(s) {', '.join(unknown)}",
                 rule="life-domain",
             )
-        require_not_future(consent.valid_from, self._now(), "valid_from")
-        if consent.form == "spoken" and self.casework.policy.written_required:
+        require_not_future(consent.valid_from, self.context.now(), "valid_from")
+        if consent.form == "spoken" and self.context.casework.policy.written_required:
             raise RuleViolation(
                 "the consent policy requires written consent; record the resident's written "
                 "consent instead of a spoken one",
@@ -49,15 +55,15 @@ class ConsentOps(SessionBase):
             )
         purpose = _folded("consent purpose", consent.purpose, fold)
         recipients = sorted({_folded("consent recipient", r, fold) for r in consent.recipients})
-        with self._transaction() as db:
-            household = self._household(db, consent.subject)
-            self._require_team(db, household)
+        with self.context.transaction("record_consent") as tx:
+            household = tx.household(consent.subject)
+            tx.require_team(household)
             if household.case_state in (CaseState.ASSESSED, CaseState.CONSENT_RECORDED):
-                self._move(household, CaseState.CONSENT_RECORDED)
+                move(household, CaseState.CONSENT_RECORDED)
             elif household.case_state not in (CaseState.CONCEPT_PLAN, CaseState.FINAL_PLAN):
-                self._move(household, CaseState.CONSENT_RECORDED)  # raises with the allowed steps
+                move(household, CaseState.CONSENT_RECORDED)  # raises with the allowed steps
             row = ConsentRow(
-                municipality=self.actor.municipality,
+                municipality=self.context.actor.municipality,
                 household_id=consent.subject,
                 purpose=purpose,
                 recipients=recipients,
@@ -65,14 +71,13 @@ class ConsentOps(SessionBase):
                 valid_from=consent.valid_from,
                 valid_to=consent.valid_to,
                 form=consent.form,
-                given_at=self._now(),
-                recorded_by=self.actor.id,
+                given_at=tx.now,
+                recorded_by=self.context.actor.id,
             )
-            db.add(row)
-            db.flush()
+            tx.db.add(row)
+            tx.db.flush()
             assert row.id is not None
-            self._audit(
-                db,
+            tx.audit(
                 "consent.given",
                 consent.subject,
                 detail={
@@ -85,53 +90,33 @@ class ConsentOps(SessionBase):
                 },
             )
             consent_id = row.id
-        self._announce(
-            "wijkteamkit_consent_changed",
-            ConsentChanged(
-                municipality=self.actor.municipality,
-                household=consent.subject,
-                at=self._now(),
-                actor=self.actor.id,
-                consent=consent_id,
-                change="given",
-            ),
-        )
+            tx.announce(ConsentChanged, consent.subject, consent=consent_id, change="given")
         return consent_id
 
     def withdraw_consent(self, consent_id: int) -> OperationResult:
         """Withdraw a consent from now on: an append-only withdrawal record."""
-        with self._transaction() as db:
-            consent = self._get(db, ConsentRow, consent_id, "consent")
-            household = self._household(db, consent.household_id)
-            if self.actor.role is not Role.RESIDENT:
-                self._require_team(db, household)
+        with self.context.transaction("withdraw_consent") as tx:
+            consent = tx.get(ConsentRow, consent_id, "consent")
+            household = tx.household(consent.household_id)
+            if self.context.actor.role is not Role.RESIDENT:
+                tx.require_team(household)
             withdrawal = WithdrawalRow(
-                municipality=self.actor.municipality,
+                municipality=self.context.actor.municipality,
                 consent_id=consent_id,
-                at=self._now(),
-                recorded_by=self.actor.id,
+                at=tx.now,
+                recorded_by=self.context.actor.id,
             )
-            db.add(withdrawal)
-            db.flush()
-            self._audit(
-                db,
+            tx.db.add(withdrawal)
+            tx.db.flush()
+            tx.audit(
                 "consent.withdrawn",
                 household.id,
                 detail={"consent": consent_id, "record": binding(withdrawal)},
             )
-            household_id = consent.household_id
-        self._announce(
-            "wijkteamkit_consent_changed",
-            ConsentChanged(
-                municipality=self.actor.municipality,
-                household=household_id,
-                at=self._now(),
-                actor=self.actor.id,
-                consent=consent_id,
-                change="withdrawn",
-            ),
-        )
-        return self._result()
+            tx.announce(
+                ConsentChanged, consent.household_id, consent=consent_id, change="withdrawn"
+            )
+        return self.context.result()
 
     def disclose(
         self,
@@ -149,15 +134,15 @@ class ConsentOps(SessionBase):
         recipient = _folded("recipient", recipient, fold)
         purpose = _folded("purpose", purpose, fold)
         scope = [_folded("scope", key, fold_key) for key in scope]
-        domains = [d.key for d in self.setup.life_domains]
+        domains = [d.key for d in self.context.setup.life_domains]
         require_known(scope, domains, "life domain(s) in the scope", "life-domain")
         if legal_basis is not None:
             legal_basis = _folded("legal basis", legal_basis, fold_key)
-        with self._transaction() as db:
-            household = self._household(db, household_id)
-            self._require_team(db, household)
-            decision = self._decide(
-                db, household_id, recipient, purpose, frozenset(scope), legal_basis
+        with self.context.transaction("disclose") as tx:
+            household = tx.household(household_id)
+            tx.require_team(household)
+            decision = decide_disclosure(
+                tx, household_id, recipient, purpose, frozenset(scope), legal_basis
             )
         return decision
 

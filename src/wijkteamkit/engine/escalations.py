@@ -13,7 +13,7 @@ open escalation per household and target even for writes that bypass the engine.
 from __future__ import annotations
 
 from pydantic import TypeAdapter
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from ..domain.case import (
     Role,
@@ -28,23 +28,28 @@ from ..store.tables import (
     EscalationRow,
     HouseholdRow,
 )
+from .context import CASEWORK, Context, Tx
+from .disclosures import decide_disclosure
 from .errors import (
     ConsentRequired,
     IllegalTransition,
     RuleViolation,
 )
 from .inputs import require_valid
+from .lookups import active_plan
 from .process import (
     ESCALATION,
     CaseState,
     EscalationState,
 )
 from .results import OperationResult
-from .session import CASEWORK, SessionBase
 
 
-class EscalationOps(SessionBase):
+class EscalationOps:
     """Escalation with a named responsible party, and de-escalation (see the module)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
 
     def confirm_escalation(
         self, escalation_id: int, responsible: str, organisation: str
@@ -56,13 +61,14 @@ class EscalationOps(SessionBase):
         target, a referral only shares the case. At most one transfer is active per household:
         confirming another while one is active is refused (de-escalate that one first).
         """
+
         responsible = require_valid(
             _LINE, responsible, "responsible-party", "the responsible party"
         )
         organisation = require_valid(_LINE, organisation, "responsible-party", "the organisation")
-        with self._transaction() as db:
-            row, household = self._locked(db, escalation_id)
-            self._require_team(db, household, (Role.TEAM_LEADER,))
+        with self.context.transaction("confirm_escalation") as tx:
+            row, household = self._locked(tx, escalation_id)
+            tx.require_team(household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.ACTIVE, f"escalation {escalation_id}")
             if household.case_state == CaseState.CLOSED:
                 raise IllegalTransition(
@@ -70,27 +76,26 @@ class EscalationOps(SessionBase):
                     "signal before escalating"
                 )
             if row.handover == "transfer":
-                self._refuse_second_transfer(db, row)
-            scope = self._latest_scope(db, row.household_id)
-            decision = self._decide(
-                db, row.household_id, row.target, CASEWORK, scope, row.legal_basis
+                self._refuse_second_transfer(tx, row)
+            scope = self._latest_scope(tx, row.household_id)
+            decision = decide_disclosure(
+                tx, row.household_id, row.target, CASEWORK, scope, row.legal_basis
             )
             if not decision.permitted:
-                self._commit(db)  # keep the audited refusal
+                tx.keep()  # keep the audited refusal
                 raise ConsentRequired(
                     f"hand-over of household {row.household_id} to {row.target!r} "
                     f"({decision.reason.value}): {decision.explain()}"
                 )
-            plan = self._active_plan(db, row.household_id)
+            plan = active_plan(tx, row.household_id)
             row.previous_lead = plan.lead if plan else household.team
             if row.handover == "transfer" and plan is not None:
                 plan.lead = row.target
             row.state = EscalationState.ACTIVE
             row.responsible, row.responsible_organisation = responsible, organisation
-            row.confirmed_by, row.confirmed_at = self.actor.id, self._now()
+            row.confirmed_by, row.confirmed_at = self.context.actor.id, tx.now
             row.plan_id = plan.id if plan else row.plan_id
-            self._audit(
-                db,
+            tx.audit(
                 "escalation.confirmed",
                 row.household_id,
                 legal_basis=row.legal_basis,
@@ -103,19 +108,16 @@ class EscalationOps(SessionBase):
                     "previous_lead": row.previous_lead,
                 },
             )
-            event = Escalated(
-                municipality=self.actor.municipality,
-                household=row.household_id,
-                at=self._now(),
-                actor=self.actor.id,
+            tx.announce(
+                Escalated,
+                row.household_id,
                 escalation=escalation_id,
                 target=row.target,
                 handover=row.handover,
                 responsible=responsible,
                 legal_basis=row.legal_basis,
             )
-        self._announce("wijkteamkit_escalated", event)
-        return self._result()
+        return self.context.result()
 
     def reject_escalation(self, escalation_id: int, why: str) -> OperationResult:
         """The team leader decides a proposed escalation is not needed, and says why.
@@ -124,29 +126,28 @@ class EscalationOps(SessionBase):
         not in the append-only audit log.
         """
         why = require_valid(_TEXT, why, "rejection", "the reason for rejecting")
-        with self._transaction() as db:
-            row, household = self._locked(db, escalation_id)
-            self._require_team(db, household, (Role.TEAM_LEADER,))
+        with self.context.transaction("reject_escalation") as tx:
+            row, household = self._locked(tx, escalation_id)
+            tx.require_team(household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.REJECTED, f"escalation {escalation_id}")
             row.state = EscalationState.REJECTED
-            row.ended_at = self._now()
+            row.ended_at = tx.now
             row.rejected_because = why
-            self._audit(
-                db,
+            tx.audit(
                 "escalation.rejected",
                 row.household_id,
                 detail={"escalation": escalation_id},
             )
-        return self._result()
+        return self.context.result()
 
     def de_escalate(self, escalation_id: int) -> OperationResult:
         """End an active escalation, once: a transfer hands the lead back to whoever held it
         before that transfer (never left with the target); a referral leaves the lead as it is."""
-        with self._transaction() as db:
-            row, household = self._locked(db, escalation_id)
-            self._require_team(db, household, (Role.TEAM_LEADER,))
+        with self.context.transaction("de_escalate") as tx:
+            row, household = self._locked(tx, escalation_id)
+            tx.require_team(household, (Role.TEAM_LEADER,))
             ESCALATION.check(row.state, EscalationState.ENDED, f"escalation {escalation_id}")
-            plan = self._active_plan(db, row.household_id)
+            plan = active_plan(tx, row.household_id)
             team = (plan.team if plan else household.team) or ""
             lead = plan.lead if plan else team
             if row.handover == "transfer" or lead == row.target:
@@ -155,35 +156,31 @@ class EscalationOps(SessionBase):
                 if plan is not None:
                     plan.lead = lead
             row.state = EscalationState.ENDED
-            row.ended_at = self._now()
-            self._audit(
-                db,
+            row.ended_at = tx.now
+            tx.audit(
                 "escalation.ended",
                 row.household_id,
                 detail={"escalation": escalation_id, "target": row.target, "lead": lead},
             )
-            event = DeEscalated(
-                municipality=self.actor.municipality,
-                household=row.household_id,
-                at=self._now(),
-                actor=self.actor.id,
+            tx.announce(
+                DeEscalated,
+                row.household_id,
                 escalation=escalation_id,
                 target=row.target,
                 lead=lead,
             )
-        self._announce("wijkteamkit_de_escalated", event)
-        return self._result()
+        return self.context.result()
 
-    def _locked(self, db: Session, escalation_id: int) -> tuple[EscalationRow, HouseholdRow]:
+    def _locked(self, tx: Tx, escalation_id: int) -> tuple[EscalationRow, HouseholdRow]:
         """The escalation and its household, locked (household first) and read afresh."""
-        row = self._get(db, EscalationRow, escalation_id, "escalation")
-        household = self._household(db, row.household_id)
-        db.refresh(household, with_for_update=True)
-        db.refresh(row, with_for_update=True)
+        row = tx.get(EscalationRow, escalation_id, "escalation")
+        household = tx.household(row.household_id)
+        tx.db.refresh(household, with_for_update=True)
+        tx.db.refresh(row, with_for_update=True)
         return row, household
 
-    def _refuse_second_transfer(self, db: Session, row: EscalationRow) -> None:
-        active = db.exec(
+    def _refuse_second_transfer(self, tx: Tx, row: EscalationRow) -> None:
+        active = tx.db.exec(
             select(EscalationRow).where(
                 EscalationRow.household_id == row.household_id,
                 EscalationRow.handover == "transfer",
@@ -198,8 +195,8 @@ class EscalationOps(SessionBase):
                 rule="one-active-transfer",
             )
 
-    def _latest_scope(self, db: Session, household_id: int) -> frozenset[str]:
-        latest = db.exec(
+    def _latest_scope(self, tx: Tx, household_id: int) -> frozenset[str]:
+        latest = tx.db.exec(
             select(AssessmentRow)
             .where(AssessmentRow.household_id == household_id)
             .order_by(col(AssessmentRow.held_at).desc())
@@ -207,7 +204,7 @@ class EscalationOps(SessionBase):
         return (
             frozenset(latest.scores)
             if latest
-            else frozenset(d.key for d in self.setup.life_domains)
+            else frozenset(d.key for d in self.context.setup.life_domains)
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from .errors import IllegalTransition
 
@@ -106,3 +107,16 @@ ESCALATION = _machine(
 )
 
 SIGNAL = _machine("signal", {SignalState.RECEIVED: {SignalState.TRIAGED}})
+
+
+class HasCaseState(Protocol):
+    """A row with a case state (a household)."""
+
+    id: int | None
+    case_state: str
+
+
+def move(household: HasCaseState, target: CaseState) -> None:
+    """Move a household's case to ``target``, or raise :class:`IllegalTransition`."""
+    CASE.check(household.case_state, target, f"case of household {household.id}")
+    household.case_state = target

@@ -23,10 +23,11 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from sqlalchemy import exists, false, func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from ..domain.case import Role, valid_bsn
 from ..store.tables import AuditEntryRow, EscalationRow, HouseholdRow, PersonRow, PlanRow
+from .context import TEAM_ROLES, Context, Tx
 from .errors import RuleViolation
 from .listing import (
     DEFAULT_PAGE,
@@ -43,15 +44,17 @@ from .listing import (
     window,
 )
 from .process import CaseState, EscalationState, PlanState
-from .session import TEAM_ROLES, SessionBase
 
 OPEN_ESCALATION = (EscalationState.PROPOSED, EscalationState.ACTIVE)
 ACTION_MAX = 40
 """The longest audit action the log holds."""
 
 
-class QueryOps(SessionBase):
+class QueryOps:
     """Lists and searches: households, open escalations, a household by BSN, the audit log."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
 
     def households(
         self,
@@ -68,30 +71,31 @@ class QueryOps(SessionBase):
         whether an escalation is active. Another team's households, or a role outside the
         team, are refused (:class:`AccessDenied`, audited).
         """
+
         limit, start = page_size(limit), window(after)
         wanted = _case_state(state)
         filters = _given(team=team, neighbourhood=neighbourhood, state=state)
         if neighbourhood is not None and not any(
-            n.key == neighbourhood for n in self.setup.neighbourhoods
+            n.key == neighbourhood for n in self.context.setup.neighbourhoods
         ):
-            known = ", ".join(n.key for n in self.setup.neighbourhoods)
+            known = ", ".join(n.key for n in self.context.setup.neighbourhoods)
             raise RuleViolation(
-                f"no such neighbourhood in {self.setup.municipality.name}; known: {known}",
+                f"no such neighbourhood in {self.context.setup.municipality.name}; known: {known}",
                 rule="neighbourhood",
             )
-        with self._transaction() as db:
-            own = self._team_member(db, "households", team, TEAM_ROLES)
+        with self.context.transaction("households") as tx:
+            own = self._team_member(tx, "households", team, TEAM_ROLES)
             if neighbourhood is not None and not any(
-                t.key == own and t.neighbourhood == neighbourhood for t in self.setup.teams
+                t.key == own and t.neighbourhood == neighbourhood for t in self.context.setup.teams
             ):
-                self._refuse_query(db, "households", "team", "your team does not serve it")
+                self._refuse_query(tx, "households", "team", "your team does not serve it")
             upto = start.upto
             if upto is None:
-                upto = self._highest(db, col(HouseholdRow.id), HouseholdRow.municipality)
+                upto = self._highest(tx, col(HouseholdRow.id), HouseholdRow.municipality)
             query = (
                 select(HouseholdRow, _escalation_active())
                 .where(
-                    HouseholdRow.municipality == self.actor.municipality,
+                    HouseholdRow.municipality == self.context.actor.municipality,
                     HouseholdRow.team == own,
                     col(HouseholdRow.id) > start.after,
                     col(HouseholdRow.id) <= upto,
@@ -103,9 +107,9 @@ class QueryOps(SessionBase):
                 query = query.where(HouseholdRow.neighbourhood == neighbourhood)
             if wanted is not None:
                 query = query.where(HouseholdRow.case_state == wanted)
-            found = [_summary(row, active) for row, active in db.exec(query)]
+            found = [_summary(row, active) for row, active in tx.db.exec(query)]
             page: HouseholdPage = paged(HouseholdPage, found, [s.id for s in found], limit, upto)
-            self._audit_query(db, "households", filters, len(page.items), team=own)
+            self._audit_query(tx, "households", filters, len(page.items), team=own)
         return page
 
     def open_escalations(
@@ -118,17 +122,17 @@ class QueryOps(SessionBase):
         """
         limit, start = page_size(limit), window(after)
         filters = _given(team=team)
-        with self._transaction() as db:
-            own = self._team_member(db, "escalations", team, TEAM_ROLES)
+        with self.context.transaction("open_escalations") as tx:
+            own = self._team_member(tx, "escalations", team, TEAM_ROLES)
             upto = start.upto
             if upto is None:
-                upto = self._highest(db, col(EscalationRow.id), EscalationRow.municipality)
+                upto = self._highest(tx, col(EscalationRow.id), EscalationRow.municipality)
             query = (
                 select(EscalationRow)
                 .join(HouseholdRow, col(HouseholdRow.id) == col(EscalationRow.household_id))
                 .where(
-                    EscalationRow.municipality == self.actor.municipality,
-                    HouseholdRow.municipality == self.actor.municipality,
+                    EscalationRow.municipality == self.context.actor.municipality,
+                    HouseholdRow.municipality == self.context.actor.municipality,
                     HouseholdRow.team == own,
                     col(EscalationRow.state).in_(OPEN_ESCALATION),
                     col(EscalationRow.id) > start.after,
@@ -137,11 +141,11 @@ class QueryOps(SessionBase):
                 .order_by(col(EscalationRow.id))
                 .limit(limit + 1)
             )
-            if self.actor.role is not Role.TEAM_LEADER:
+            if self.context.actor.role is not Role.TEAM_LEADER:
                 query = query.where(self._directed_by_actor())
-            found = [_escalation(row) for row in db.exec(query)]
+            found = [_escalation(row) for row in tx.db.exec(query)]
             page: EscalationPage = paged(EscalationPage, found, [e.id for e in found], limit, upto)
-            self._audit_query(db, "escalations", filters, len(page.items), team=own)
+            self._audit_query(tx, "escalations", filters, len(page.items), team=own)
         return page
 
     def find_by_bsn(self, bsn: str) -> tuple[HouseholdSummary, ...]:
@@ -152,22 +156,22 @@ class QueryOps(SessionBase):
         search happened and how many households it returned, never the BSN.
         """
         number = _valid_bsn(bsn)
-        with self._transaction() as db:
-            own = self._team_member(db, "bsn", None, TEAM_ROLES)
+        with self.context.transaction("find_by_bsn") as tx:
+            own = self._team_member(tx, "bsn", None, TEAM_ROLES)
             holders = select(PersonRow.household_id).where(
-                PersonRow.municipality == self.actor.municipality, PersonRow.bsn == number
+                PersonRow.municipality == self.context.actor.municipality, PersonRow.bsn == number
             )
             query = (
                 select(HouseholdRow, _escalation_active())
                 .where(
-                    HouseholdRow.municipality == self.actor.municipality,
+                    HouseholdRow.municipality == self.context.actor.municipality,
                     HouseholdRow.team == own,
                     col(HouseholdRow.id).in_(holders),
                 )
                 .order_by(col(HouseholdRow.id))
             )
-            found = tuple(_summary(row, active) for row, active in db.exec(query))
-            self._audit_query(db, "bsn", ["bsn"], len(found))
+            found = tuple(_summary(row, active) for row, active in tx.db.exec(query))
+            self._audit_query(tx, "bsn", ["bsn"], len(found))
         return found
 
     def audit_log(
@@ -191,16 +195,16 @@ class QueryOps(SessionBase):
             raise RuleViolation("subject is a household id (an integer)", rule="filter")
         if action is not None and (not isinstance(action, str) or "\x00" in action):
             raise RuleViolation("action is an audit action such as 'case.read'", rule="filter")
-        with self._transaction() as db:
-            if self.actor.role is not Role.AUDITOR:
-                self._refuse_query(db, "audit_log", "role", "only an auditor reads the audit log")
+        with self.context.transaction("audit_log") as tx:
+            if self.context.actor.role is not Role.AUDITOR:
+                self._refuse_query(tx, "audit_log", "role", "only an auditor reads the audit log")
             upto = start.upto
             if upto is None:
-                upto = self._highest(db, col(AuditEntryRow.seq), AuditEntryRow.municipality)
+                upto = self._highest(tx, col(AuditEntryRow.seq), AuditEntryRow.municipality)
             query = (
                 select(AuditEntryRow)
                 .where(
-                    AuditEntryRow.municipality == self.actor.municipality,
+                    AuditEntryRow.municipality == self.context.actor.municipality,
                     col(AuditEntryRow.seq) > start.after,
                     col(AuditEntryRow.seq) <= upto,
                 )
@@ -217,41 +221,43 @@ class QueryOps(SessionBase):
                 query = query.where(col(AuditEntryRow.at) >= begin)
             if end is not None:
                 query = query.where(col(AuditEntryRow.at) < end)
-            found = [_entry(row) for row in db.exec(query)]
+            found = [_entry(row) for row in tx.db.exec(query)]
             page: AuditPage = paged(AuditPage, found, [e.seq for e in found], limit, upto)
-            self._audit_query(db, "audit_log", filters, len(page.items))
+            self._audit_query(tx, "audit_log", filters, len(page.items))
         return page
 
-    def _team_member(self, db: Session, query: str, team: str | None, roles: Sequence[Role]) -> str:
+    def _team_member(self, tx: Tx, query: str, team: str | None, roles: Sequence[Role]) -> str:
         """The actor's team, when the actor has one of ``roles`` and ``team`` is theirs."""
-        if self.actor.role not in roles or self.actor.team is None:
-            self._refuse_query(db, query, "role", f"a {self.actor.role.value} may not list this")
-        if team is not None and team != self.actor.team:
-            self._refuse_query(db, query, "team", "you may list only your own team's cases")
-        return self.actor.team
+        if self.context.actor.role not in roles or self.context.actor.team is None:
+            self._refuse_query(
+                tx, query, "role", f"a {self.context.actor.role.value} may not list this"
+            )
+        if team is not None and team != self.context.actor.team:
+            self._refuse_query(tx, query, "team", "you may list only your own team's cases")
+        return self.context.actor.team
 
-    def _refuse_query(self, db: Session, query: str, reason: str, why: str) -> NoReturn:
+    def _refuse_query(self, tx: Tx, query: str, reason: str, why: str) -> NoReturn:
         """Audit the refusal of ``query``, keep it, and raise :class:`AccessDenied`."""
-        self._refuse(db, None, reason, f"query {query} refused: {why}", detail={"query": query})
+        tx.refuse(None, reason, f"query {query} refused: {why}", detail={"query": query})
 
     def _audit_query(
-        self, db: Session, query: str, filters: list[str], count: int, **scope: str
+        self, tx: Tx, query: str, filters: list[str], count: int, **scope: str
     ) -> None:
         detail: dict[str, Any] = {"filters": filters, "count": count, **scope}
-        self._audit(db, f"query.{query}", None, outcome="permit", detail=detail)
+        tx.audit(f"query.{query}", None, outcome="permit", detail=detail)
 
-    def _highest(self, db: Session, key: Any, municipality: Any) -> int:
+    def _highest(self, tx: Tx, key: Any, municipality: Any) -> int:
         """The highest key of the actor's municipality now: the bound of a new listing."""
-        query = select(func.max(key)).where(municipality == self.actor.municipality)
-        return int(db.exec(query).one() or 0)
+        query = select(func.max(key)).where(municipality == self.context.actor.municipality)
+        return int(tx.db.exec(query).one() or 0)
 
     def _directed_by_actor(self) -> Any:
         """The escalation's household has an active plan naming the actor case director."""
         return exists().where(
             col(PlanRow.household_id) == col(EscalationRow.household_id),
-            col(PlanRow.municipality) == self.actor.municipality,
+            col(PlanRow.municipality) == self.context.actor.municipality,
             col(PlanRow.state) != PlanState.CLOSED,
-            col(PlanRow.case_director) == self.actor.id,
+            col(PlanRow.case_director) == self.context.actor.id,
         )
 
 

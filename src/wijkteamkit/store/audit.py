@@ -11,11 +11,12 @@ what does not match. What this does and does not prove: docs/security.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Connection, insert, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
@@ -34,37 +35,136 @@ def utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-def _digest(entry: AuditEntryRow) -> str:
-    content = {
-        "seq": entry.seq,
-        "municipality": entry.municipality,
-        "at": utc(entry.at).isoformat(),
-        "actor": entry.actor,
-        "actor_role": entry.actor_role,
-        "actor_organisation": entry.actor_organisation,
-        "action": entry.action,
-        "subject": entry.subject,
-        "detail": entry.detail,
-        "outcome": entry.outcome,
-        "reason": entry.reason,
-        "legal_basis": entry.legal_basis,
-        "prev_hash": entry.prev_hash,
-    }
+HASHED = (
+    "seq",
+    "municipality",
+    "at",
+    "actor",
+    "actor_role",
+    "actor_organisation",
+    "action",
+    "subject",
+    "detail",
+    "outcome",
+    "reason",
+    "legal_basis",
+    "prev_hash",
+)
+"""The columns an entry's hash covers (``at`` as UTC ISO text): every column but id and hash."""
+
+
+def _digest_of(values: Mapping[str, Any]) -> str:
+    content = {name: values[name] for name in HASHED}
+    content["at"] = utc(content["at"]).isoformat()
     return canonical_digest(content)
 
 
-def _ensure_head(session: Session, municipality: str) -> None:
+def _digest(entry: AuditEntryRow) -> str:
+    return _digest_of({name: getattr(entry, name) for name in HASHED})
+
+
+_HEAD = AuditHeadRow.__table__  # type: ignore[attr-defined]
+_ENTRY = AuditEntryRow.__table__  # type: ignore[attr-defined]
+
+
+class Chain:
+    """One municipality's audit chain within one transaction.
+
+    :meth:`lock` locks the chain's head row once (``SELECT ... FOR UPDATE`` on PostgreSQL; on
+    SQLite the engine's ``BEGIN IMMEDIATE`` already holds the write lock), so concurrent
+    transactions append one after the other and the chain stays linear. :meth:`append` hashes
+    an entry in memory against the previous one; :meth:`flush` writes every pending entry with
+    one ``executemany`` and moves the head once. Nothing is written until :meth:`flush`, and a
+    rollback discards it all.
+    """
+
+    def __init__(self, connection: Connection, municipality: str, seq: int, last: str) -> None:
+        self._connection = connection
+        self.municipality = municipality
+        self._seq = seq
+        self._last = last
+        self._pending: list[dict[str, Any]] = []
+
+    @classmethod
+    def lock(cls, connection: Connection, municipality: str) -> Chain:
+        """Lock ``municipality``'s chain head (created on its first entry ever)."""
+        head = _locked_head(connection, municipality)
+        if head is None:
+            _ensure_head(connection, municipality)
+            head = _locked_head(connection, municipality)
+            assert head is not None
+        return cls(connection, municipality, head[0], head[1])
+
+    def append(
+        self,
+        actor: Actor,
+        action: str,
+        at: datetime,
+        subject: int | None = None,
+        *,
+        detail: dict[str, Any] | None = None,
+        outcome: str | None = None,
+        reason: str | None = None,
+        legal_basis: str | None = None,
+    ) -> int:
+        """Hash the next entry and keep it for :meth:`flush`; return its sequence number.
+
+        ``actor`` acts in this chain's municipality; ``at`` must be timezone-aware (stored and
+        hashed in UTC).
+        """
+        if actor.municipality != self.municipality:
+            raise ValueError(
+                f"an entry of {actor.municipality} does not belong in {self.municipality}'s chain"
+            )
+        self._seq += 1
+        values: dict[str, Any] = {
+            "municipality": self.municipality,
+            "seq": self._seq,
+            "at": utc(at),
+            "actor": actor.id,
+            "actor_role": actor.role.value,
+            "actor_organisation": actor.organisation,
+            "action": action,
+            "subject": subject,
+            "detail": detail or {},
+            "outcome": outcome,
+            "reason": reason,
+            "legal_basis": legal_basis,
+            "prev_hash": self._last,
+        }
+        values["hash"] = self._last = _digest_of(values)
+        self._pending.append(values)
+        return self._seq
+
+    def flush(self) -> None:
+        """Write the pending entries (one ``executemany``) and move the head to the last."""
+        if not self._pending:
+            return
+        self._connection.execute(insert(_ENTRY), self._pending)
+        self._connection.execute(
+            update(_HEAD)
+            .where(_HEAD.c.municipality == self.municipality)
+            .values(seq=self._seq, hash=self._last)
+        )
+        self._pending = []
+
+
+def _ensure_head(connection: Connection, municipality: str) -> None:
     """Create the chain head if missing, without racing another transaction doing the same."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(AuditHeadRow).values(municipality=municipality, seq=0, hash=GENESIS)
-    session.execute(statement.on_conflict_do_nothing(index_elements=["municipality"]))
+    dialect = connection.dialect.name
+    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert_(_HEAD).values(municipality=municipality, seq=0, hash=GENESIS)
+    connection.execute(statement.on_conflict_do_nothing(index_elements=["municipality"]))
 
 
-def _locked_head(session: Session, municipality: str) -> AuditHeadRow | None:
-    return session.exec(
-        select(AuditHeadRow).where(AuditHeadRow.municipality == municipality).with_for_update()
-    ).one_or_none()
+def _locked_head(connection: Connection, municipality: str) -> tuple[int, str] | None:
+    query = (
+        select(_HEAD.c.seq, _HEAD.c.hash)
+        .where(_HEAD.c.municipality == municipality)
+        .with_for_update()
+    )
+    row = connection.execute(query).one_or_none()
+    return None if row is None else (int(row[0]), str(row[1]))
 
 
 def append(
@@ -77,40 +177,22 @@ def append(
     outcome: str | None = None,
     reason: str | None = None,
     legal_basis: str | None = None,
-) -> AuditEntryRow:
-    """Append an entry to the actor's municipality's chain, in the caller's transaction.
-
-    The chain head row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL) so concurrent
-    appends are serialised and the chain stays linear. ``at`` must be timezone-aware; it is
-    stored and hashed in UTC.
-    """
-    at = utc(at)
-    head = _locked_head(session, actor.municipality)
-    if head is None:  # the municipality's first entry ever
-        _ensure_head(session, actor.municipality)
-        head = _locked_head(session, actor.municipality)
-        assert head is not None
-    entry = AuditEntryRow(
-        municipality=actor.municipality,
-        seq=head.seq + 1,
-        at=at,
-        actor=actor.id,
-        actor_role=actor.role.value,
-        actor_organisation=actor.organisation,
-        action=action,
-        subject=subject,
-        detail=detail or {},
+) -> int:
+    """Append one entry to the actor's municipality's chain, in the session's transaction, and
+    return its sequence number. Writing many: lock a :class:`Chain` once and append to it."""
+    chain = Chain.lock(session.connection(), actor.municipality)
+    seq = chain.append(
+        actor,
+        action,
+        at,
+        subject,
+        detail=detail,
         outcome=outcome,
         reason=reason,
         legal_basis=legal_basis,
-        prev_hash=head.hash,
-        hash="",
     )
-    entry.hash = _digest(entry)
-    session.add(entry)
-    head.seq = entry.seq
-    head.hash = entry.hash
-    return entry
+    chain.flush()
+    return seq
 
 
 @dataclass(frozen=True)
