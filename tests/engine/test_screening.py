@@ -9,7 +9,8 @@ household's signals', where no escalation to the rule's target is open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from case_helpers import PROBLEMS, Clock, actor, consent
@@ -22,7 +23,8 @@ from wijkteamkit.domain.common import LOCAL_ZONE, local_date
 from wijkteamkit.engine.casework import Casework
 from wijkteamkit.engine.errors import AccessDenied
 from wijkteamkit.engine.process import EscalationState
-from wijkteamkit.engine.screening import SCREENED, Hit, Screening, screen
+from wijkteamkit.engine.screening import SCREENED, Hit, Screening, _Reader, screen
+from wijkteamkit.store.database import open_database
 from wijkteamkit.store.tables import (
     AssessmentRow,
     AuditEntryRow,
@@ -315,3 +317,23 @@ def test_another_municipalitys_households_never_show(caseload: Caseload, clock: 
     assert listed(theirs) == {CENTRUM: {other.made["multi"]: (MULTI,)}}
     assert (theirs.open_households, theirs.assessed) == (1, 1)
     assert (ours.open_households, ours.listed) == (6, 3)
+
+
+def test_sqlite_reads_each_chunk_through_the_household_indexes(tmp_path: Path) -> None:
+    """Read through the municipality's index instead, every chunk would read every row of the
+    municipality: quadratic in the caseload (benchmarks/screen.py measured it)."""
+    harness = PluginHarness()
+    harness.register(_town())
+    casework = Casework(open_database(f"sqlite:///{tmp_path}/plan.db"), harness.load())
+    reader = _Reader(casework, "GM0001", None, datetime(2030, 1, 1, tzinfo=UTC), [])
+    reader.sqlite = True
+    plans = []
+    with casework.engine.connect() as connection:
+        for query in reader.chunk_queries(reader._latest(1, 100), 1, 100):
+            sql = query.compile(casework.engine, compile_kwargs={"literal_binds": True})
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
+            plans.append(" ".join(str(row[-1]) for row in plan))
+    casework.engine.dispose()
+    for plan in plans:
+        assert "municipality" not in plan
+    assert all("_household_id" in plan for plan in plans)

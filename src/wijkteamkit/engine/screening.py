@@ -29,9 +29,9 @@ from sqlmodel import Session
 from ..domain.case import Actor, Role
 from ..domain.common import LOCAL_ZONE, local_date
 from ..domain.escalation import NOT_SCORED, AssessmentTable, EscalationRule
-from ..store import audit, tenancy
+from ..store import tenancy
 from ..store.tables import AssessmentRow, EscalationRow, HouseholdRow, SignalRow
-from .errors import AccessDenied
+from .context import Context
 
 if TYPE_CHECKING:
     import numpy as np
@@ -117,7 +117,8 @@ def screen(
     An auditor sees every team, a team leader their own; others are refused (audited
     :class:`AccessDenied`).
     """
-    team = _scope(casework, actor)
+    context = casework.as_actor(actor).context  # the tenant and team checks, refusals audited
+    team = _scope(context)
     day = on or local_date(casework.clock())
     cutoff = datetime.combine(day + timedelta(days=1), time(), LOCAL_ZONE)
     rules = sorted(casework.setup.escalation_rules, key=lambda r: (r.priority, r.key))
@@ -142,7 +143,8 @@ def screen(
         ),
     )
     detail = result.counts() | ({"team": team} if team is not None else {})
-    _audit(casework, actor, SCREENED, detail=detail)
+    with context.transaction("screen") as tx:  # short: not held while reading
+        tx.audit(SCREENED, None, detail=detail)
     return result
 
 
@@ -154,27 +156,20 @@ def _snapshot(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
 
 
-def _scope(casework: Casework, actor: Actor) -> str | None:
+def _scope(context: Context) -> str | None:
     """The team the actor may screen (``None``: every team), or an audited refusal."""
-    casework.as_actor(actor)  # the tenant and team checks, refusals audited
+    actor = context.actor
     if actor.role is Role.AUDITOR:
         return None
     if actor.role is Role.TEAM_LEADER:
         return actor.team
-    _audit(casework, actor, "access.refused", outcome="deny", reason="role")
-    raise AccessDenied(
-        f"a {actor.role.value} may not screen the caseload; a team leader screens their "
-        "team, an auditor the municipality",
-        rule="role",
-    )
-
-
-def _audit(casework: Casework, actor: Actor, action: str, **fields: Any) -> None:
-    """One audit entry, in its own short transaction."""
-    with Session(casework.writer) as db:
-        tenancy.bind(db, actor.municipality)
-        audit.append(db, actor, action, casework.clock(), None, **fields)
-        db.commit()
+    with context.transaction("screen") as tx:
+        tx.refuse(
+            None,
+            "role",
+            f"a {actor.role.value} may not screen the caseload; a team leader screens their "
+            "team, an auditor the municipality",
+        )
 
 
 @dataclass(frozen=True)
@@ -274,24 +269,21 @@ class _Reader:
 
         ids = _column(households, 0)
         low, high = int(ids[0]), int(ids[-1])
-        latest = self._latest(low, high)
-        scored = connection.execute(
-            select(
-                latest.c.household_id,
-                *(func.coalesce(latest.c.scores[d].as_integer(), NOT_SCORED) for d in self.domains),
-            ).order_by(latest.c.household_id)
-        ).all()
-        matrix = _matrix(scored, 1 + len(self.domains))
+        scores_query, flagged_query, open_query = self.chunk_queries(
+            self._latest(low, high), low, high
+        )
+        matrix = _matrix(connection.execute(scores_query).all(), 1 + len(self.domains))
         # A table row per assessed household of the chunk, in id order.
         assessed = matrix[np.isin(matrix[:, 0], ids)]
         row_ids = assessed[:, 0]
         scores = np.clip(assessed[:, 1:], 1, NOT_SCORED).astype(np.int8)
         flags = np.zeros((len(row_ids), len(self.indicators)), dtype=np.bool_)
-        flags[_cells(row_ids, self._flagged(connection, latest, low, high), self.indicators)] = True
+        flagged = connection.execute(flagged_query).all()
+        flags[_cells(row_ids, flagged, self.indicators)] = True
         table = AssessmentTable(self.domains, scores, self.indicators, flags)
         targets = tuple(sorted({rule.target for rule in self.rules}))
         open_ = np.zeros((len(row_ids), len(targets)), dtype=np.bool_)
-        open_[_cells(row_ids, self._open_escalations(connection, low, high), targets)] = True
+        open_[_cells(row_ids, connection.execute(open_query).all(), targets)] = True
         fired = np.zeros((len(row_ids), len(self.rules)), dtype=np.bool_)
         for column, rule in enumerate(self.rules):
             fired[:, column] = rule.mask(table) & ~open_[:, targets.index(rule.target)]
@@ -310,14 +302,19 @@ class _Reader:
             listed.append((team_of[household], Listed(household=household, hits=hits)))
         return _Part(len(households), len(row_ids), listed)
 
-    def _flagged(self, connection: Connection, latest: Any, low: int, high: int) -> Any:
+    def _scores(self, latest: Any) -> Any:
+        """(household, a score per domain, :data:`NOT_SCORED` when missing) of ``latest``."""
+        return select(
+            latest.c.household_id,
+            *(func.coalesce(latest.c.scores[d].as_integer(), NOT_SCORED) for d in self.domains),
+        ).order_by(latest.c.household_id)
+
+    def _flagged(self, latest: Any, low: int, high: int) -> Any:
         """(household, indicator) of the latest assessments and of the signals received
-        before the cutoff, for the indicators the rules name."""
-        if not self.indicators:
-            return []
+        before the cutoff, for the setup's indicators."""
         s = _SIGNAL.c
-        signal_values = _elements(connection, s.indicators)
-        assessed_values = _elements(connection, latest.c.indicators)
+        signal_values = self._elements(s.indicators)
+        assessed_values = self._elements(latest.c.indicators)
         signalled = (
             select(s.household_id, signal_values.c.value)
             .select_from(_SIGNAL)
@@ -335,27 +332,28 @@ class _Reader:
             .join(assessed_values, true())
             .where(assessed_values.c.value.in_(self.indicators))
         )
-        return connection.execute(union(signalled, assessed)).all()
+        return union(signalled, assessed)
 
-    def _open_escalations(self, connection: Connection, low: int, high: int) -> Any:
+    def _elements(self, column: Any) -> Any:
+        """A JSON array column's text elements, a table-valued function of column ``value``."""
+        if self.sqlite:
+            return func.json_each(column).table_valued("value")
+        return func.json_array_elements_text(column).table_valued("value")
+
+    def _open(self, low: int, high: int) -> Any:
         """(household, target) of the escalations proposed before the cutoff and not ended
         (de-escalated or rejected) by then."""
         e = _ESCALATION.c
-        return connection.execute(
-            select(e.household_id, e.target).where(
-                self._tenant(e.municipality),
-                e.household_id.between(low, high),
-                e.proposed_at < self.cutoff,
-                or_(e.ended_at.is_(None), e.ended_at >= self.cutoff),
-            )
-        ).all()
+        return select(e.household_id, e.target).where(
+            self._tenant(e.municipality),
+            e.household_id.between(low, high),
+            e.proposed_at < self.cutoff,
+            or_(e.ended_at.is_(None), e.ended_at >= self.cutoff),
+        )
 
-
-def _elements(connection: Connection, column: Any) -> Any:
-    """A JSON array column's text elements as a table-valued function with column ``value``."""
-    if connection.dialect.name == "postgresql":
-        return func.json_array_elements_text(column).table_valued("value")
-    return func.json_each(column).table_valued("value")
+    def chunk_queries(self, latest: Any, low: int, high: int) -> tuple[Any, ...]:
+        """The queries that read one chunk, households ``low``..``high``."""
+        return (self._scores(latest), self._flagged(latest, low, high), self._open(low, high))
 
 
 def _column(rows: Sequence[Any], index: int) -> NDArray[np.int64]:
