@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,6 +43,16 @@ E = TypeVar("E", bound=Event)
 TEAM_ROLES = (Role.WORKER, Role.TEAM_LEADER, Role.CASE_DIRECTOR)
 CASEWORK = "casework"
 """The purpose of sharing within the help given: reading by team members, hand-over on escalation."""
+
+
+class InTeam(Protocol):
+    """A household as far as the team check needs it (an ORM row or a bulk read)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def team(self) -> str | None: ...
 
 
 def utc_now() -> datetime:
@@ -105,10 +115,19 @@ class Tx:
         self.committed += self.events
         self.events = []
 
+    def discard(self) -> None:
+        """Roll back what this transaction wrote so far (entries and events included); what
+        follows starts afresh, in a new transaction of the same tenant."""
+        self.db.rollback()
+        self._chain = None
+        self.events = []
+
     def refuse(
         self, subject: int | None, rule: str, message: str, detail: dict[str, Any] | None = None
     ) -> NoReturn:
-        """Audit a refused access, keep that entry, and raise :class:`AccessDenied`."""
+        """Audit a refused access, keep that entry alone (whatever else this transaction wrote,
+        in a batch the items before, is rolled back), and raise :class:`AccessDenied`."""
+        self.discard()
         self.audit("access.refused", subject, outcome="deny", reason=rule, detail=detail)
         self.keep()
         raise AccessDenied(message, rule=rule)
@@ -127,7 +146,7 @@ class Tx:
             raise NotFound(f"no household {household_id} for this resident")
         return household
 
-    def require_team(self, household: HouseholdRow, roles: Sequence[Role] = TEAM_ROLES) -> None:
+    def require_team(self, household: InTeam, roles: Sequence[Role] = TEAM_ROLES) -> None:
         """The actor works in the household's team in one of ``roles``; a refusal is audited."""
         if self.actor.role not in roles:
             self.refuse(household.id, "role", f"a {self.actor.role.value} may not do this")

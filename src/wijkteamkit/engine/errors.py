@@ -8,6 +8,9 @@ SQL, its parameters, or anything of a case.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class CaseworkError(Exception):
     """A casework rule was broken. ``rule`` names it; the message says what to do."""
@@ -75,3 +78,16 @@ class PluginFailure(CaseworkError):
     """
 
     rule = "plugin"
+
+
+@contextmanager
+def item(index: int, count: int) -> Iterator[None]:
+    """Checking item ``index`` of a batch of ``count``: a :class:`CaseworkError` raised here
+    names the item (``item 3: ...``). A batch of one is the interactive operation, whose
+    messages stay as they are."""
+    try:
+        yield
+    except CaseworkError as exc:
+        if count == 1:
+            raise
+        raise type(exc)(f"item {index}: {exc.args[0]}", rule=exc.rule) from None

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import Table
 from sqlmodel import Session, SQLModel, col, select
 
 from .tables import AuditEntryRow, ConsentRow, DisclosureRow, WithdrawalRow
@@ -48,9 +49,20 @@ def canonical_digest(content: dict[str, Any]) -> str:
 def record_digest(row: SQLModel) -> str:
     """SHA-256 of every column of ``row`` (times in UTC), in the canonical JSON form."""
     table = row.__table__  # type: ignore[attr-defined]
-    return canonical_digest(
-        {column.name: _plain(getattr(row, column.name)) for column in table.columns}
+    return _values_digest(
+        table, {column.name: getattr(row, column.name) for column in table.columns}
     )
+
+
+def _values_digest(table: Table, values: Mapping[str, Any]) -> str:
+    return canonical_digest({column.name: _plain(values[column.name]) for column in table.columns})
+
+
+def binding_of(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What the audit entry of a row written with Core carries as ``detail["record"]``:
+    ``values`` holds every column of ``table`` as inserted, the id included; the digest is
+    the one :func:`record_digest` computes from the row read back."""
+    return {"table": table.name, "id": values["id"], "digest": _values_digest(table, values)}
 
 
 def binding(row: SQLModel) -> dict[str, Any]:
