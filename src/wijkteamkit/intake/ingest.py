@@ -79,10 +79,12 @@ def ingest(
     writer: Writer,
     quarantine: Quarantine,
     *,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int | None = None,
     progress: Callable[[Tally], None] | None = None,
 ) -> Tally:
-    """Send every good row to ``writer`` and every bad or rejected one to ``quarantine``."""
+    """Send every good row to ``writer`` and every bad or rejected one to ``quarantine``, in
+    chunks of ``chunk_rows`` rows (default :data:`CHUNK_ROWS`); ``progress`` hears after each."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
     tally = Tally()
     batch = _Batch()
     for row in rows:
