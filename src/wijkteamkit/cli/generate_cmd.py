@@ -79,7 +79,7 @@ def feed(
             with open(output, "wb") as out:
                 write_feed(out, setup, rows, bad_share, seed, kind)
     except GenerateError as exc:
-        fail(str(exc))
+        fail(str(exc), kind="setup")
 
 
 MAX_HOUSEHOLDS = 10_000_000
