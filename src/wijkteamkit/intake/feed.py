@@ -29,7 +29,6 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
@@ -94,27 +93,28 @@ class FeedError(Exception):
     """The file cannot be read as a feed at all (empty, or a header that does not fit)."""
 
 
-def _feed_date(value: object) -> object:
-    if isinstance(value, datetime) or (isinstance(value, str) and not _ISO_DATE.fullmatch(value)):
-        raise ValueError("is not a date; write it as YYYY-MM-DD")
-    if isinstance(value, str):
+def _feed_date(value: object, info: ValidationInfo) -> date:
+    """A date written ``YYYY-MM-DD``, from 1900 up to the context's ``today`` (in one call: this
+    runs three times for every row of a feed)."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            value = date.fromisoformat(value)
         except ValueError:
             raise ValueError("is not a date in the calendar; write it as YYYY-MM-DD") from None
-    if not isinstance(value, date):
-        raise ValueError("is not a date; write it as a string YYYY-MM-DD")
-    return value
-
-
-def _not_ancient(value: date) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValueError("is not a date; write it as YYYY-MM-DD")
     if value < EARLIEST:
         raise ValueError(f"lies before {EARLIEST.isoformat()}; give a real date")
+    context = info.context if isinstance(info.context, dict) else {}
+    today = context.get("today") or local_date(datetime.now().astimezone())
+    if value > today:
+        raise ValueError(f"lies in the future (after {today.isoformat()})")
     return value
 
 
-FeedDate = Annotated[date, BeforeValidator(_feed_date), AfterValidator(_not_ancient)]
-"""A date written ``YYYY-MM-DD`` (nothing else: no time, no other order), from 1900 on."""
+FeedDate = Annotated[date, BeforeValidator(_feed_date)]
+"""A date written ``YYYY-MM-DD`` (nothing else: no time, no other order), from 1900 up to
+today: the validation context's ``today``, else today in the Netherlands."""
 
 
 def _whole_number(value: object) -> object:
@@ -192,15 +192,6 @@ class DebtReport(CaseInput):
     arrears_since: FeedDate | None = None
     phone: Phone | None = None
     email: Email | None = None
-
-    @field_validator("signal_date", "birth_date", "arrears_since")
-    @classmethod
-    def _not_future(cls, value: date | None, info: ValidationInfo) -> date | None:
-        context = info.context if isinstance(info.context, dict) else {}
-        today = context.get("today") or local_date(datetime.now().astimezone())
-        if value is not None and value > today:
-            raise ValueError(f"lies in the future (after {today.isoformat()})")
-        return value
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DebtReport:
