@@ -1,9 +1,20 @@
-"""Plans: one per household, one case director, the ladder, closing the case."""
+"""Plans: one per household, one case director, the ladder, closing the case.
+
+Each operation has a plural form that works inside a given transaction (``*_in``): it reads
+what the items need with one query per table, checks every item with the same rules as the
+interactive operation, and writes with one statement per table (SQLAlchemy Core). The
+interactive operations are those forms with one item. A plan's version column refuses a write
+based on a stale read (``UPDATE ... WHERE id = :id AND version = :read``) with
+:class:`ConflictError`.
+"""
 
 from __future__ import annotations
 
-from pydantic import TypeAdapter
-from sqlmodel import select
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from ..domain.case import (
     PlanIn,
@@ -20,10 +31,20 @@ from ..store.tables import (
 from .context import Context, Tx
 from .errors import (
     ConflictError,
+    NotFound,
     RuleViolation,
+    item,
 )
+from .ids import in_range
 from .inputs import require_valid
-from .lookups import active_plan
+from .lookups import (
+    HOUSEHOLD,
+    Household,
+    Plan,
+    active_plans,
+    household_in,
+    households,
+)
 from .process import (
     PLAN,
     CaseState,
@@ -34,6 +55,10 @@ from .process import (
 from .results import OperationResult
 
 _ACTOR_ID: TypeAdapter[str] = TypeAdapter(ActorId)
+ESCALATIONS: Table = EscalationRow.__table__  # type: ignore[attr-defined]
+PLANS: Table = PlanRow.__table__  # type: ignore[attr-defined]
+
+_MOVE = update(HOUSEHOLD).where(HOUSEHOLD.c.id == bindparam("b_id"))
 
 
 def _director_id(value: str) -> str:
@@ -47,53 +72,112 @@ def _director_id(value: str) -> str:
     )
 
 
+def _stale(plan_id: int, expected_version: int, version: int) -> ConflictError:
+    return ConflictError(
+        f"plan {plan_id} is at version {version}, not {expected_version}; "
+        "reload it and apply your change again"
+    )
+
+
+def change_plans(tx: Tx, read: Sequence[Plan], **values: Any) -> None:
+    """Set ``values`` on the plans ``read`` with one ``executemany`` that moves each version on
+    from the one read; a plan changed since it was read is a :class:`ConflictError`."""
+    if not read:
+        return
+    statement = (
+        update(PLANS)
+        .where(PLANS.c.id == bindparam("b_id"), PLANS.c.version == bindparam("b_version"))
+        .values(version=PLANS.c.version + 1, **values)
+    )
+    result = tx.connection.execute(
+        statement, [{"b_id": plan.id, "b_version": plan.version} for plan in read]
+    )
+    if result.rowcount != len(read):
+        raise ConflictError(
+            "a plan was changed by someone else since it was read; reload it and retry"
+        )
+
+
+def move_households(tx: Tx, moved: Sequence[Household], closed: bool = False) -> None:
+    """Write the case states of ``moved`` (and ``closed_at`` = now when ``closed``)."""
+    rows = [{"b_id": h.id, "b_state": str(h.case_state)} for h in {h.id: h for h in moved}.values()]
+    values: dict[str, Any] = {"case_state": bindparam("b_state")}
+    if closed:
+        values["closed_at"] = tx.now
+    if rows:
+        tx.connection.execute(_MOVE.values(**values), rows)
+
+
 class PlanOps:
     """Plans: one per household, one case director, the ladder, closing the case."""
 
     def __init__(self, context: Context) -> None:
         self.context = context
 
+    # --- drafting -------------------------------------------------------------------------------
+
     def draft_plan(self, household_id: int, plan: PlanIn, case_director: str) -> int:
         """Draft the concept plan with its case director: one active plan per household."""
-
-        case_director = _director_id(case_director)
-        self._check_plan_content(plan)
         with self.context.transaction("draft_plan") as tx:
-            household = tx.household(household_id)
-            tx.require_team(household)
-            if active_plan(tx, household_id) is not None:
-                raise RuleViolation(
-                    f"household {household_id} already has an active plan; revise it instead",
-                    rule="one-active-plan",
-                )
-            tx.db.refresh(household, with_for_update=True)  # after any transfer being confirmed
-            transfer = tx.db.exec(  # a transfer confirmed before the plan existed holds the lead
-                select(EscalationRow.target).where(
-                    EscalationRow.household_id == household_id,
-                    EscalationRow.handover == "transfer",
-                    EscalationRow.state == EscalationState.ACTIVE,
-                )
-            ).first()
-            move(household, CaseState.CONCEPT_PLAN)
-            row = PlanRow(
-                municipality=self.context.actor.municipality,
-                household_id=household_id,
-                team=household.team or "",
-                state=PlanState.CONCEPT,
-                case_director=case_director,
-                lead=transfer or household.team or "",
-                content=plan.model_dump(mode="json"),
-                created_at=tx.now,
+            return self.draft_plans_in(tx, [(household_id, plan, case_director)])[0]
+
+    def draft_plans_in(self, tx: Tx, items: Sequence[tuple[int, PlanIn, str]]) -> list[int]:
+        """:meth:`draft_plan` for each ``(household, plan, case director)`` in ``tx``; the new
+        plans' ids in item order."""
+        count = len(items)
+        directors = []
+        for index, (_, plan, case_director) in enumerate(items):
+            with item(index, count):
+                directors.append(_director_id(case_director))
+                self._check_plan_content(plan)
+        ids = [household for household, _, _ in items]
+        found = households(tx, ids, lock=True)  # after any transfer being confirmed
+        plans = active_plans(tx, found)
+        transfers = _active_transfers(tx, found)
+        rows: list[dict[str, Any]] = []
+        moved: list[Household] = []
+        for index, ((household_id, plan, _), director) in enumerate(
+            zip(items, directors, strict=True)
+        ):
+            with item(index, count):
+                household = household_in(tx, found, household_id)
+                tx.require_team(household)
+                if household_id in plans:
+                    raise RuleViolation(
+                        f"household {household_id} already has an active plan; revise it instead",
+                        rule="one-active-plan",
+                    )
+                move(household, CaseState.CONCEPT_PLAN)
+            moved.append(household)
+            plans[household_id] = Plan(0, household_id, "", PlanState.CONCEPT, director, "", 1)
+            rows.append(
+                {
+                    "municipality": tx.actor.municipality,
+                    "household_id": household_id,
+                    "team": household.team or "",
+                    "state": PlanState.CONCEPT,
+                    "case_director": director,
+                    # a transfer confirmed before the plan existed holds the lead
+                    "lead": transfers.get(household_id) or household.team or "",
+                    "content": plan.model_dump(mode="json"),
+                    "version": 1,
+                    "created_at": tx.now,
+                    "finalised_at": None,
+                }
             )
-            tx.db.add(row)
-            tx.db.flush()
-            assert row.id is not None
+        created = list(
+            tx.connection.execute(
+                insert(PLANS).returning(PLANS.c.id, sort_by_parameter_order=True), rows
+            ).scalars()
+        )
+        move_households(tx, moved)
+        for row, plan_id in zip(rows, created, strict=True):
             tx.audit(
                 "plan.drafted",
-                household_id,
-                detail={"plan": row.id, "case_director": case_director},
+                row["household_id"],
+                detail={"plan": plan_id, "case_director": row["case_director"]},
             )
-            return row.id
+        return created
 
     def _check_plan_content(self, plan: PlanIn) -> None:
         domains = {d.key for d in self.context.setup.life_domains}
@@ -110,6 +194,8 @@ class PlanOps:
                 f"plan names unknown provision(s) {', '.join(sorted(named - provisions))}",
                 rule="provision",
             )
+
+    # --- changing a concept plan (interactive only) ------------------------------------------------
 
     def revise_plan(self, plan_id: int, plan: PlanIn, expected_version: int) -> int:
         """Change a concept plan; fails with :class:`ConflictError` if it changed since read."""
@@ -141,32 +227,59 @@ class PlanOps:
         household = tx.household(row.household_id)
         tx.require_team(household)
         if row.version != expected_version:
-            raise ConflictError(
-                f"plan {plan_id} is at version {row.version}, not {expected_version}; "
-                "reload it and apply your change again"
-            )
+            raise _stale(plan_id, expected_version, row.version)
         return row
+
+    # --- finalising -------------------------------------------------------------------------------
 
     def finalise_plan(self, plan_id: int, expected_version: int) -> OperationResult:
         """Make the plan final. A plan using a maatwerkvoorziening must say why lower rungs do not suffice."""
         with self.context.transaction("finalise_plan") as tx:
-            row = self._plan_for_change(tx, plan_id, expected_version)
-            content = PlanIn.model_validate(row.content)
-            if content.uses_maatwerk and not (content.ladder_justification or "").strip():
-                raise RuleViolation(
-                    "the plan uses a maatwerkvoorziening but does not record why own strength, "
-                    "network and algemene voorzieningen do not suffice (ladder_justification)",
-                    rule="ladder",
+            self.finalise_plans_in(tx, [(plan_id, expected_version)])
+        return self.context.result()
+
+    def finalise_plans_in(self, tx: Tx, items: Sequence[tuple[int, int]]) -> None:
+        """:meth:`finalise_plan` for each ``(plan, expected version)`` in ``tx``."""
+        count = len(items)
+        keys = [plan_id for plan_id, _ in items if in_range(tx.db, PlanRow, plan_id)]
+        plans = {
+            r.id: r
+            for r in tx.connection.execute(
+                select(PLANS).where(
+                    PLANS.c.id.in_(sorted(set(keys))),
+                    PLANS.c.municipality == tx.actor.municipality,
                 )
-            if not row.case_director:
-                raise RuleViolation(
-                    "a final plan needs exactly one case director", rule="case-director"
-                )
-            PLAN.check(row.state, PlanState.FINAL, f"plan {plan_id}")
-            household = tx.household(row.household_id)
-            move(household, CaseState.FINAL_PLAN)
-            row.state = PlanState.FINAL
-            row.finalised_at = tx.now
+            )
+        }
+        found = households(tx, {r.household_id for r in plans.values()}, lock=True)
+        versions = {key: r.version for key, r in plans.items()}
+        states = {key: r.state for key, r in plans.items()}
+        changes: list[Plan] = []
+        moved: list[Household] = []
+        for index, (plan_id, expected_version) in enumerate(items):
+            with item(index, count):
+                row = plans.get(plan_id)
+                if row is None:
+                    raise NotFound(f"no plan {plan_id!r:.40} in {tx.setup.municipality.name}")
+                household = household_in(tx, found, row.household_id)
+                tx.require_team(household)
+                if versions[plan_id] != expected_version:
+                    raise _stale(plan_id, expected_version, versions[plan_id])
+                _check_ladder(row.content)
+                if not row.case_director:
+                    raise RuleViolation(
+                        "a final plan needs exactly one case director", rule="case-director"
+                    )
+                PLAN.check(states[plan_id], PlanState.FINAL, f"plan {plan_id}")
+                move(household, CaseState.FINAL_PLAN)
+            moved.append(household)
+            changes.append(Plan(plan_id, row.household_id, "", "", "", "", versions[plan_id]))
+            versions[plan_id] += 1
+            states[plan_id] = PlanState.FINAL
+        change_plans(tx, changes, state=PlanState.FINAL, finalised_at=tx.now)
+        move_households(tx, moved)
+        for plan_id, _ in items:
+            row = plans[plan_id]
             tx.audit(
                 "plan.finalised",
                 row.household_id,
@@ -175,31 +288,83 @@ class PlanOps:
             tx.announce(
                 PlanFinalised, row.household_id, plan=plan_id, case_director=row.case_director
             )
-        return self.context.result()
+
+    # --- closing ----------------------------------------------------------------------------------
 
     def close_case(self, household_id: int) -> OperationResult:
         """Close the household's case and its plan (the retention term starts now)."""
         with self.context.transaction("close_case") as tx:
-            household = tx.household(household_id)
-            tx.require_team(household, (Role.TEAM_LEADER, Role.CASE_DIRECTOR))
-            tx.db.refresh(household, with_for_update=True)  # after any escalation being confirmed
-            open_escalations = tx.db.exec(
-                select(EscalationRow).where(
-                    EscalationRow.household_id == household_id,
-                    EscalationRow.state == EscalationState.ACTIVE,
-                )
-            ).first()
-            if open_escalations is not None:
-                raise RuleViolation(
-                    "de-escalate before closing: the lead is still with "
-                    f"{open_escalations.target!r}",
-                    rule="close-escalated",
-                )
-            plan = active_plan(tx, household_id)
-            if plan is not None:
-                PLAN.check(plan.state, PlanState.CLOSED, f"plan {plan.id}")
-                plan.state = PlanState.CLOSED
-            move(household, CaseState.CLOSED)
-            household.closed_at = tx.now
-            tx.audit("case.closed", household_id)
+            self.close_cases_in(tx, [household_id])
         return self.context.result()
+
+    def close_cases_in(self, tx: Tx, household_ids: Sequence[int]) -> None:
+        """:meth:`close_case` for each household in ``tx``."""
+        count = len(household_ids)
+        found = households(tx, household_ids, lock=True)  # after any escalation being confirmed
+        escalated = _active_escalations(tx, found)
+        plans = active_plans(tx, found)
+        changes: list[Plan] = []
+        moved: list[Household] = []
+        for index, household_id in enumerate(household_ids):
+            with item(index, count):
+                household = household_in(tx, found, household_id)
+                tx.require_team(household, (Role.TEAM_LEADER, Role.CASE_DIRECTOR))
+                if household_id in escalated:
+                    raise RuleViolation(
+                        "de-escalate before closing: the lead is still with "
+                        f"{escalated[household_id]!r}",
+                        rule="close-escalated",
+                    )
+                plan = plans.pop(household_id, None)
+                if plan is not None:
+                    PLAN.check(plan.state, PlanState.CLOSED, f"plan {plan.id}")
+                    changes.append(plan)
+                move(household, CaseState.CLOSED)
+            moved.append(household)
+        change_plans(tx, changes, state=PlanState.CLOSED)
+        move_households(tx, moved, closed=True)
+        for household_id in household_ids:
+            tx.audit("case.closed", household_id)
+
+
+def _check_ladder(content: dict[str, Any]) -> None:
+    """A plan using a maatwerkvoorziening says why the lower rungs do not suffice."""
+    try:
+        plan = PlanIn.model_validate(content)
+    except ValidationError:
+        raise RuleViolation(
+            "the stored plan is not a valid plan; revise it before finalising", rule="plan"
+        ) from None
+    if plan.uses_maatwerk and not (plan.ladder_justification or "").strip():
+        raise RuleViolation(
+            "the plan uses a maatwerkvoorziening but does not record why own strength, "
+            "network and algemene voorzieningen do not suffice (ladder_justification)",
+            rule="ladder",
+        )
+
+
+def _active_transfers(tx: Tx, household_ids: Sequence[int] | dict[int, Any]) -> dict[int, str]:
+    """The target of each household's active transfer of the lead (at most one each)."""
+    if not household_ids:
+        return {}
+    query = select(ESCALATIONS.c.household_id, ESCALATIONS.c.target).where(
+        ESCALATIONS.c.household_id.in_(sorted(household_ids)),
+        ESCALATIONS.c.handover == "transfer",
+        ESCALATIONS.c.state == EscalationState.ACTIVE,
+    )
+    return {r.household_id: r.target for r in tx.connection.execute(query)}
+
+
+def _active_escalations(tx: Tx, household_ids: dict[int, Any]) -> dict[int, str]:
+    """The target of one active escalation of each household that has any (the lowest id)."""
+    if not household_ids:
+        return {}
+    query = (
+        select(ESCALATIONS.c.household_id, ESCALATIONS.c.target)
+        .where(
+            ESCALATIONS.c.household_id.in_(sorted(household_ids)),
+            ESCALATIONS.c.state == EscalationState.ACTIVE,
+        )
+        .order_by(ESCALATIONS.c.id.desc())
+    )
+    return {r.household_id: r.target for r in tx.connection.execute(query)}
