@@ -158,3 +158,11 @@ def test_only_households_with_a_plan_and_nothing_left_open_are_closed(
         assert all(e.decision == "reject" or e.ends for e in script.escalations)
     assert any(s.closed_at is not None and not s.integral for s in three_hundred)
     assert any(s.plan is not None and s.closed_at is None for s in three_hundred)
+
+
+def test_every_head_has_a_bsn_so_no_household_is_taken_for_another_at_its_address(
+    three_hundred: list[HouseholdScript],
+) -> None:
+    members = [m for s in three_hundred for m in s.household.members]
+    assert all(m.bsn for m in members if m.role is MemberRole.HEAD)
+    assert any(m.bsn is None for m in members if m.role is not MemberRole.HEAD)

@@ -52,7 +52,11 @@ def _born(rng: random.Random, on: date, low: int, high: int) -> date:
 
 
 def members(rng: random.Random, on: date, household: int) -> tuple[PersonIn, ...]:
-    """The members of a household on ``on``: composition, birth dates, BSNs (a few without)."""
+    """The members of a household on ``on``: composition, birth dates, BSNs.
+
+    The head always has a BSN (so the engine never takes the household for another one at the
+    same address, which it does only for households without any); 5% of the others have none.
+    """
     kind = rng.choices([k for k, _ in _COMPOSITIONS], [w for _, w in _COMPOSITIONS])[0]
     head_age = rng.randint(70, 94) if kind == "elderly" else rng.randint(19, 69)
     if kind in ("single_parent", "family"):
@@ -68,6 +72,7 @@ def members(rng: random.Random, on: date, household: int) -> tuple[PersonIn, ...
     numbers = bsns(household, len(roles))
     people = []
     for number, (role, age) in enumerate(roles):
-        given = numbers[number] if number < len(numbers) and rng.random() < 0.97 else None
+        known = role is MemberRole.HEAD or rng.random() < 0.95
+        given = numbers[number] if number < len(numbers) and known else None
         people.append(PersonIn(role=role, birth_date=_born(rng, on, age, age), bsn=given))
     return tuple(people)
