@@ -285,7 +285,7 @@ def test_a_transition_on_a_stale_read_is_a_conflict(
 
 
 def test_the_unique_index_surfaces_as_a_rule_not_a_database_error(
-    casework: Casework, worker: CaseSession, leader: CaseSession
+    casework: Casework, worker: CaseSession, leader: CaseSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     household, regie, vt = household_with_two_transfers(worker)
     leader.confirm_escalation(regie, "Mevr. de Vries", "Regieteam Zuid")
@@ -294,8 +294,7 @@ def test_the_unique_index_surfaces_as_a_rule_not_a_database_error(
     def skip_the_check(_db: Any, _row: Any) -> None:  # as if a racing confirm had passed it
         return None
 
-    escalations = session.confirm_escalation.__self__  # the EscalationOps the session names
-    escalations._refuse_second_transfer = skip_the_check  # type: ignore[attr-defined]
+    monkeypatch.setattr("wijkteamkit.engine.escalations._refuse_second_transfer", skip_the_check)
     with pytest.raises(RuleViolation) as refused:
         session.confirm_escalation(vt, "Dhr. Smit", "Veilig Thuis")
     assert refused.value.rule == "one-active-transfer"
