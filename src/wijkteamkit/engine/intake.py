@@ -42,7 +42,7 @@ from ..domain.events import SignalReceived
 from ..domain.signal import Reporter
 from ..store.tables import PersonRow
 from .casework import Casework
-from .context import TEAM_ROLES, Context, Tx
+from .context import Context, Tx
 from .errors import ConflictError, RuleViolation
 from .inputs import require_born, require_not_future, require_valid
 from .matching import (
@@ -51,20 +51,18 @@ from .matching import (
     Address,
     Receipt,
     households_at,
-    lock_addresses,
+    lock_intake,
     received,
     record_references,
 )
 from .process import CaseState, SignalState, move
+from .signals import RECEIVING_ROLES
 
 PERSON: Table = PersonRow.__table__  # type: ignore[attr-defined]
 
 DEBT_INDICATOR = "payment-arrears"
 """The indicator a debt early-warning signal flags, when the municipality's setup defines it
 (so escalation rules can name it); a setup without it flags nothing."""
-
-RECEIVING_ROLES = (Role.INTAKE, *TEAM_ROLES)
-"""Who may receive a feed: the intake system account, or a member of a team."""
 
 INTAKE_ORGANISATION = "wijkteamkit intake"
 
@@ -240,7 +238,7 @@ class _Chunk:
         self.teams: dict[str, str | RuleViolation] = {}
 
     def run(self, reports: Sequence[tuple[int, Report]]) -> list[RowOutcome]:
-        lock_addresses(self.connection, self.municipality)
+        lock_intake(self.connection, self.municipality)
         earlier = received(
             self.connection, self.municipality, self.source, [r.external_id for _, r in reports]
         )

@@ -25,9 +25,9 @@ HOUSEHOLD: Table = HouseholdRow.__table__  # type: ignore[attr-defined]
 SIGNAL: Table = SignalRow.__table__  # type: ignore[attr-defined]
 REFERENCE: Table = SignalReferenceRow.__table__  # type: ignore[attr-defined]
 
-ADDRESS_LOCK_NAMESPACE = 0x41440000
-"""First key of the PostgreSQL advisory lock taken before finding households by address, plus
-the municipality's number (the second key is 0)."""
+INTAKE_LOCK_NAMESPACE = 0x41440000
+"""First key of the PostgreSQL advisory lock taken before looking up references or addresses,
+plus the municipality's number (the second key is 0)."""
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, 0)")
 
@@ -90,12 +90,13 @@ def record_references(
         )
 
 
-def lock_addresses(connection: Connection, municipality: str) -> None:
-    """Before looking households up by address: on PostgreSQL, wait for any other transaction
-    of the municipality doing the same (until commit), so two intakes at one new address make
-    one household. SQLite serialises writers already (``BEGIN IMMEDIATE``)."""
+def lock_intake(connection: Connection, municipality: str) -> None:
+    """Before looking up references or addresses: on PostgreSQL, wait for any other transaction
+    of the municipality doing the same (until commit), so two intakes of one report or at one
+    new address make one signal or household. SQLite serialises writers already
+    (``BEGIN IMMEDIATE``)."""
     if connection.dialect.name == "postgresql":
-        namespace = ADDRESS_LOCK_NAMESPACE + int(municipality[2:])
+        namespace = INTAKE_LOCK_NAMESPACE + int(municipality[2:])
         connection.execute(_LOCK, {"namespace": namespace})
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Table, bindparam, text, update
 from sqlmodel import col, select
 
 from ..domain import Signal
 from ..domain.case import (
     HouseholdIn,
+    Role,
 )
 from ..domain.events import (
     SignalReceived,
@@ -19,9 +23,15 @@ from ..store.tables import (
 )
 from .context import TEAM_ROLES, Context, Tx
 from .errors import (
+    NotFound,
     RuleViolation,
+    item,
 )
+from .ids import in_range
 from .inputs import require_born, require_known, require_not_future
+from .lookups import household_in, households
+from .matching import households_at, lock_intake, received, record_references
+from .moves import states, write_moves
 from .process import (
     SIGNAL,
     CaseState,
@@ -35,6 +45,11 @@ BSN_LOCK_NAMESPACE = 0x42530000
 second key is the BSN itself (nine digits fit in 32 bits)."""
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, :bsn)")
+
+SIGNAL_TABLE: Table = SignalRow.__table__  # type: ignore[attr-defined]
+
+RECEIVING_ROLES = (Role.INTAKE, *TEAM_ROLES)
+"""Who receives signals: a member of a team, or the intake system account."""
 
 
 class SignalOps:
@@ -51,10 +66,14 @@ class SignalOps:
         refused. A new household one of whose members' BSN is already in an open household of
         the municipality is that household: the signal is attached to it and goes to its team
         (audited as ``signal.matched``). BSNs in several open households are refused, and so is
-        reopening a closed household while one of its BSNs is in another open household.
-        """
+        reopening a closed household while one of its BSNs is in another open household. A new
+        household without a BSN that gives its house number is the open household at that
+        address, if there is one (``signal.matched`` by address, as in the bulk intake).
 
-        if self.context.actor.role not in TEAM_ROLES:
+        A signal with a ``source`` and ``external_reference`` received before is that receipt:
+        the first household and signal ids come back and nothing is written or audited.
+        """
+        if self.context.actor.role not in RECEIVING_ROLES:
             with self.context.transaction("receive_signal") as tx:
                 tx.refuse(
                     None, "role", f"a {self.context.actor.role.value} does not receive signals"
@@ -71,6 +90,9 @@ class SignalOps:
             for number, person in enumerate(household.members, start=1):
                 require_born(person.birth_date, now, f"birth_date of member {number}")
         with self.context.transaction("receive_signal") as tx:
+            first = self._received(tx, signal)
+            if first is not None:
+                return first
             if isinstance(household, HouseholdIn):
                 row = self._known_household(tx, household)
                 if row is None:
@@ -102,10 +124,24 @@ class SignalOps:
                 indicators=sorted(signal.indicators),
                 team=team,
                 state=SignalState.RECEIVED,
+                source=signal.source,
+                external_reference=signal.external_reference,
             )
+            if signal.debt is not None:
+                record.creditor_kind = signal.debt.creditor_kind.value
+                record.creditor = signal.debt.creditor
+                record.arrears_cents = signal.debt.arrears_cents
+                record.arrears_since = signal.debt.arrears_since
             tx.db.add(record)
             tx.db.flush()
             assert record.id is not None
+            if signal.source is not None and signal.external_reference is not None:
+                record_references(
+                    tx.connection,
+                    self.context.actor.municipality,
+                    signal.source,
+                    {signal.external_reference: record.id},
+                )
             tx.audit(
                 "signal.received",
                 row.id,
@@ -123,6 +159,21 @@ class SignalOps:
             household=household_id, signal=signal_id, hook_failures=self.context.hook_failures
         )
 
+    def _received(self, tx: Tx, signal: Signal) -> SignalReceipt | None:
+        """The first receipt of a signal whose source and reference were received before."""
+        if signal.source is None or signal.external_reference is None:
+            return None
+        lock_intake(tx.connection, self.context.actor.municipality)
+        found = received(
+            tx.connection,
+            self.context.actor.municipality,
+            signal.source,
+            [signal.external_reference],
+        ).get(signal.external_reference)
+        if found is None:
+            return None
+        return SignalReceipt(household=found.household, signal=found.signal, hook_failures=())
+
     def _new_household(self, tx: Tx, signal: Signal, household: HouseholdIn) -> HouseholdRow:
         team = tx.hooks.route_signal(
             signal.model_copy(update={"postcode": signal.postcode or household.postcode})
@@ -132,6 +183,8 @@ class SignalOps:
             neighbourhood=self._team_neighbourhood(team),
             team=team,
             postcode=household.postcode,
+            house_number=household.house_number,
+            house_number_suffix=household.house_number_suffix,
             case_state=CaseState.SIGNALLED,
             created_at=tx.now,
         )
@@ -149,7 +202,10 @@ class SignalOps:
         return row
 
     def _known_household(self, tx: Tx, household: HouseholdIn) -> HouseholdRow | None:
-        """The open household one of these members' BSNs is already in, if any (audited)."""
+        """The open household one of these members' BSNs is already in, or without BSNs the
+        open household at the address given, if any (audited)."""
+        if not household.bsns:
+            return self._household_at(tx, household)
         found = self._open_households_with(tx, household.bsns)
         if len(found) > 1:
             tx.audit("signal.refused", None, outcome="deny", reason="bsn_in_several_households")
@@ -163,6 +219,20 @@ class SignalOps:
             return None
         row = tx.get(HouseholdRow, found[0], "household")
         tx.audit("signal.matched", row.id, detail={"by": "bsn"})
+        return row
+
+    def _household_at(self, tx: Tx, household: HouseholdIn) -> HouseholdRow | None:
+        """The open household at the new household's address (the bulk intake's rule)."""
+        if household.house_number is None:
+            return None
+        municipality = self.context.actor.municipality
+        lock_intake(tx.connection, municipality)
+        address = (household.postcode, household.house_number, household.house_number_suffix)
+        found = households_at(tx.connection, municipality, [address]).get(address)
+        if found is None:
+            return None
+        row = tx.get(HouseholdRow, found.id, "household")
+        tx.audit("signal.matched", row.id, detail={"by": "address"})
         return row
 
     def _require_no_other_open(self, tx: Tx, household: HouseholdRow) -> None:
@@ -215,16 +285,69 @@ class SignalOps:
     def triage(self, signal_id: int, integral: bool) -> OperationResult:
         """Triage a signal: a single question answered at once, or integral (a home visit)."""
         with self.context.transaction("triage") as tx:
-            signal = tx.get(SignalRow, signal_id, "signal")
-            household = tx.household(signal.household_id)
-            tx.require_team(household)
-            SIGNAL.check(signal.state, SignalState.TRIAGED, f"signal {signal_id}")
-            signal.state = SignalState.TRIAGED
-            signal.triage = "integral" if integral else "single"
-            move(household, CaseState.HOME_VISIT if integral else CaseState.ANSWERED)
+            self.triage_in(tx, [(signal_id, integral)])
+        return self.context.result()
+
+    def triage_in(self, tx: Tx, items: Sequence[tuple[int, bool]]) -> None:
+        """Triage each (signal id, integral) of ``items`` in ``tx``, in order.
+
+        Every item is checked before anything is written; an error names the item that failed
+        (``item 3: ...``) and leaves nothing of the batch. One query reads the signals, one the
+        households; one ``executemany`` writes each.
+        """
+        if not items:
+            return
+        found = _signals(tx, {signal_id for signal_id, _ in items})
+        homes = households(tx, {signal.household_id for signal in found.values()})
+        read = states(homes)
+        triaged: list[dict[str, object]] = []
+        for index, (signal_id, integral) in enumerate(items):
+            with item(index, len(items)):
+                signal = found.get(signal_id)
+                if signal is None:
+                    raise NotFound(f"no signal {signal_id!r:.40} in {tx.setup.municipality.name}")
+                household = household_in(tx, homes, signal.household_id)
+                tx.require_team(household)
+                SIGNAL.check(signal.state, SignalState.TRIAGED, f"signal {signal_id}")
+                signal.state = SignalState.TRIAGED
+                move(household, CaseState.HOME_VISIT if integral else CaseState.ANSWERED)
+                triaged.append(
+                    {"b_id": signal_id, "b_triage": "integral" if integral else "single"}
+                )
+        tx.connection.execute(_TRIAGE, triaged)
+        write_moves(tx, homes, read)
+        for (signal_id, _), row in zip(items, triaged, strict=True):
+            household_id = found[signal_id].household_id
             tx.audit(
                 "signal.triaged",
-                household.id,
-                detail={"signal": signal_id, "triage": signal.triage},
+                household_id,
+                detail={"signal": signal_id, "triage": row["b_triage"]},
             )
-        return self.context.result()
+
+
+@dataclass(slots=True)
+class _Signal:
+    """A signal as triage reads it."""
+
+    household_id: int
+    state: str
+
+
+_TRIAGE = (
+    update(SIGNAL_TABLE)
+    .where(SIGNAL_TABLE.c.id == bindparam("b_id"))
+    .values(state=SignalState.TRIAGED, triage=bindparam("b_triage"))
+)
+
+
+def _signals(tx: Tx, ids: Collection[int]) -> dict[int, _Signal]:
+    """The actor's municipality's signals among ``ids``, by id (one query)."""
+    keys = sorted(key for key in ids if in_range(tx.db, SignalRow, key))
+    if not keys:
+        return {}
+    query = select(SIGNAL_TABLE.c.id, SIGNAL_TABLE.c.household_id, SIGNAL_TABLE.c.state).where(
+        SIGNAL_TABLE.c.id.in_(keys), SIGNAL_TABLE.c.municipality == tx.actor.municipality
+    )
+    return {
+        key: _Signal(household, state) for key, household, state in tx.connection.execute(query)
+    }
