@@ -84,7 +84,7 @@ def test_the_same_seed_makes_the_same_scripts_and_another_seed_others() -> None:
 
 def test_batches_stream_and_their_size_changes_no_script() -> None:
     huge = caseload(NIJMEGEN, 10_000_000, 1)
-    assert len(next(huge)) == BATCH  # made one batch, not ten million households
+    assert len(next(huge)) == BATCH * len(NIJMEGEN.teams)  # one batch, not ten million
     assert scripts(40, batch=7) == scripts(40)
     assert [len(b) for b in caseload(NIJMEGEN, 20, 1, batch=7)] == [7, 7, 6]
 

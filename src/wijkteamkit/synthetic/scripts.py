@@ -23,7 +23,8 @@ from ..engine.consent import DisclosurePolicy
 from . import addresses, people, plans, scores
 
 BATCH = 150
-"""Households per batch: per transaction and phase when written (see :mod:`.writer`)."""
+"""Households per team in a batch: the writer writes each phase of a batch in one transaction
+per team (see :mod:`.writer`), so a batch holds this many times the number of teams."""
 
 PERIOD_DAYS = 365
 """The signals arrive spread evenly over this many days from the start."""
@@ -146,21 +147,22 @@ def caseload(
     seed: int,
     start: date = DEFAULT_START,
     first: int = 0,
-    batch: int = BATCH,
+    batch: int | None = None,
 ) -> Iterator[list[HouseholdScript]]:
-    """The scripts of ``households`` households, ``batch`` at a time, in the order their signals
-    arrive over :data:`PERIOD_DAYS` days from ``start``.
+    """The scripts of ``households`` households, ``batch`` at a time (default :data:`BATCH`
+    per team), in the order their signals arrive over :data:`PERIOD_DAYS` days from ``start``.
 
     ``first`` numbers the first household (and picks its BSNs): give the number of households
     generated before when adding to a caseload, so that no BSN is used twice. Raises
     :class:`LookupError` when no neighbourhood of the setup can take a household.
     """
     maker = _Maker(setup, random.Random(seed), start)
+    size = batch or BATCH * len({a.team for a in maker.areas})
     scripts: list[HouseholdScript] = []
     for n in range(households):
         day = n * PERIOD_DAYS // max(households, 1)
         scripts.append(maker.household(first + n, day))
-        if len(scripts) == batch:
+        if len(scripts) == size:
             yield scripts
             scripts = []
     if scripts:
