@@ -124,6 +124,8 @@ class PlanOps:
     def draft_plans_in(self, tx: Tx, items: Sequence[tuple[int, PlanIn, str]]) -> list[int]:
         """:meth:`draft_plan` for each ``(household, plan, case director)`` in ``tx``; the new
         plans' ids in item order."""
+        if not items:
+            return []
         count = len(items)
         directors = []
         for index, (_, plan, case_director) in enumerate(items):
