@@ -272,9 +272,10 @@ def rows_of(
 def fill(url: str, n: int) -> None:
     """Migrate a fresh database and bulk-load ``n`` households with Core executemany."""
     from sqlalchemy import insert
+    from sqlmodel import SQLModel
 
+    from wijkteamkit.store import tables as _  # noqa: F401 - registers the tables
     from wijkteamkit.store.database import open_database
-    from wijkteamkit.store.tables import AssessmentRow, EscalationRow, HouseholdRow, SignalRow
 
     s = setup()
     hoods = {h.key: h for h in s.neighbourhoods}
@@ -283,10 +284,8 @@ def fill(url: str, n: int) -> None:
         low = hoods[team.neighbourhood].postcodes[0].split("-")[0]
         teams.append((team.key, team.neighbourhood, f"{low}AB"))
     tables = {
-        "household": HouseholdRow.__table__,
-        "signal": SignalRow.__table__,  # type: ignore[attr-defined]
-        "assessment": AssessmentRow.__table__,
-        "escalation": EscalationRow.__table__,  # type: ignore[attr-defined]
+        name: SQLModel.metadata.tables[name]
+        for name in ("household", "signal", "assessment", "escalation")
     }
     engine = open_database(url)
     domains = tuple(d.key for d in s.life_domains)
@@ -356,7 +355,7 @@ def end_to_end(url: str, n: int) -> dict[str, Any]:
         )
         for _ in range(2)
     ]
-    run = min(runs, key=lambda r: r["seconds"])
+    run: dict[str, Any] = min(runs, key=lambda r: r["seconds"])
     run.update(households=n, load_s=loaded_s, us_per_household=run["seconds"] / n * 1e6)
     return run
 
@@ -376,6 +375,10 @@ def postgres_database(admin_url: str) -> tuple[str, Callable[[], None]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return admin.set(database=name).render_as_string(hide_password=False), drop
+
+
+def nothing() -> None:
+    """Dropping an SQLite file's database: its temporary folder goes."""
 
 
 def main() -> None:
@@ -414,7 +417,7 @@ def main() -> None:
     for backend, n in backends:
         with tempfile.TemporaryDirectory(prefix="wtk-screen-") as folder:
             if backend == "sqlite":
-                url, drop = f"sqlite:///{Path(folder) / 'screen.db'}", (lambda: None)
+                url, drop = f"sqlite:///{Path(folder) / 'screen.db'}", nothing
             else:
                 url, drop = postgres_database(args.postgres)
             try:
