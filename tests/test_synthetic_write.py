@@ -93,7 +93,10 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 def test_a_caseload_runs_the_whole_process_and_the_audit_chain_verifies(
     casework: Casework,
 ) -> None:
-    summary = generate(casework, 120)
+    told: list[int] = []
+    batches = caseload(casework.setup, 120, 1, batch=50)
+    summary = write(casework, batches, Summary(CODE, 1), told.append)
+    assert told == [50, 100, 120]
     assert summary.households == 120 and sum(summary.signals.values()) == 120
     assert summary.assessments and summary.consents and summary.final_plans and summary.closed
     assert summary.confirmed and summary.rejected and summary.ended
