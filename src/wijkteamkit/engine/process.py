@@ -110,9 +110,11 @@ SIGNAL = _machine("signal", {SignalState.RECEIVED: {SignalState.TRIAGED}})
 
 
 class HasCaseState(Protocol):
-    """A row with a case state (a household)."""
+    """A household with a case state: an ORM row, or one a batch read."""
 
-    id: int | None
+    @property
+    def id(self) -> int | None: ...
+
     case_state: str
 
 
