@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Table, bindparam, text, update
 from sqlmodel import col, select
 
 from ..domain import Signal
@@ -20,10 +23,15 @@ from ..store.tables import (
 )
 from .context import TEAM_ROLES, Context, Tx
 from .errors import (
+    NotFound,
     RuleViolation,
+    item,
 )
+from .ids import in_range
 from .inputs import require_born, require_known, require_not_future
+from .lookups import household_in, households
 from .matching import households_at, lock_intake, received, record_references
+from .moves import states, write_moves
 from .process import (
     SIGNAL,
     CaseState,
@@ -37,6 +45,8 @@ BSN_LOCK_NAMESPACE = 0x42530000
 second key is the BSN itself (nine digits fit in 32 bits)."""
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, :bsn)")
+
+SIGNAL_TABLE: Table = SignalRow.__table__  # type: ignore[attr-defined]
 
 RECEIVING_ROLES = (Role.INTAKE, *TEAM_ROLES)
 """Who receives signals: a member of a team, or the intake system account."""
@@ -275,16 +285,69 @@ class SignalOps:
     def triage(self, signal_id: int, integral: bool) -> OperationResult:
         """Triage a signal: a single question answered at once, or integral (a home visit)."""
         with self.context.transaction("triage") as tx:
-            signal = tx.get(SignalRow, signal_id, "signal")
-            household = tx.household(signal.household_id)
-            tx.require_team(household)
-            SIGNAL.check(signal.state, SignalState.TRIAGED, f"signal {signal_id}")
-            signal.state = SignalState.TRIAGED
-            signal.triage = "integral" if integral else "single"
-            move(household, CaseState.HOME_VISIT if integral else CaseState.ANSWERED)
+            self.triage_in(tx, [(signal_id, integral)])
+        return self.context.result()
+
+    def triage_in(self, tx: Tx, items: Sequence[tuple[int, bool]]) -> None:
+        """Triage each (signal id, integral) of ``items`` in ``tx``, in order.
+
+        Every item is checked before anything is written; an error names the item that failed
+        (``item 3: ...``) and leaves nothing of the batch. One query reads the signals, one the
+        households; one ``executemany`` writes each.
+        """
+        if not items:
+            return
+        found = _signals(tx, {signal_id for signal_id, _ in items})
+        homes = households(tx, {signal.household_id for signal in found.values()})
+        read = states(homes)
+        triaged: list[dict[str, object]] = []
+        for index, (signal_id, integral) in enumerate(items):
+            with item(index, len(items)):
+                signal = found.get(signal_id)
+                if signal is None:
+                    raise NotFound(f"no signal {signal_id!r:.40} in {tx.setup.municipality.name}")
+                household = household_in(tx, homes, signal.household_id)
+                tx.require_team(household)
+                SIGNAL.check(signal.state, SignalState.TRIAGED, f"signal {signal_id}")
+                signal.state = SignalState.TRIAGED
+                move(household, CaseState.HOME_VISIT if integral else CaseState.ANSWERED)
+                triaged.append(
+                    {"b_id": signal_id, "b_triage": "integral" if integral else "single"}
+                )
+        tx.connection.execute(_TRIAGE, triaged)
+        write_moves(tx, homes, read)
+        for (signal_id, _), row in zip(items, triaged, strict=True):
+            household_id = found[signal_id].household_id
             tx.audit(
                 "signal.triaged",
-                household.id,
-                detail={"signal": signal_id, "triage": signal.triage},
+                household_id,
+                detail={"signal": signal_id, "triage": row["b_triage"]},
             )
-        return self.context.result()
+
+
+@dataclass(slots=True)
+class _Signal:
+    """A signal as triage reads it."""
+
+    household_id: int
+    state: str
+
+
+_TRIAGE = (
+    update(SIGNAL_TABLE)
+    .where(SIGNAL_TABLE.c.id == bindparam("b_id"))
+    .values(state=SignalState.TRIAGED, triage=bindparam("b_triage"))
+)
+
+
+def _signals(tx: Tx, ids: Collection[int]) -> dict[int, _Signal]:
+    """The actor's municipality's signals among ``ids``, by id (one query)."""
+    keys = sorted(key for key in ids if in_range(tx.db, SignalRow, key))
+    if not keys:
+        return {}
+    query = select(SIGNAL_TABLE.c.id, SIGNAL_TABLE.c.household_id, SIGNAL_TABLE.c.state).where(
+        SIGNAL_TABLE.c.id.in_(keys), SIGNAL_TABLE.c.municipality == tx.actor.municipality
+    )
+    return {
+        key: _Signal(household, state) for key, household, state in tx.connection.execute(query)
+    }
