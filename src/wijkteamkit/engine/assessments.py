@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
 
-from ..domain import EscalationRule, EscalationTarget
-from ..domain.case import (
-    AssessmentIn,
-)
-from ..store.tables import (
-    OPEN_ESCALATION,
-    AssessmentRow,
-    EscalationRow,
-    HouseholdRow,
-    SignalRow,
-)
+from ..domain.case import AssessmentIn
+from ..store.tables import OPEN_ESCALATION, AssessmentRow, EscalationRow, SignalRow
 from .context import Context, Tx
-from .errors import (
-    RuleViolation,
-)
+from .errors import item
 from .inputs import require_known, require_not_future
-from .lookups import active_plan
-from .process import (
-    CaseState,
-    EscalationState,
-    move,
-)
+from .lookups import active_plans, household_in, households
+from .moves import states, write_moves
+from .process import CaseState, EscalationState, move
+from .proposals import Proposal, ordered, propose
 from .results import OperationResult
+
+ASSESSMENT: Table = AssessmentRow.__table__  # type: ignore[attr-defined]
+ESCALATION: Table = EscalationRow.__table__  # type: ignore[attr-defined]
+SIGNAL: Table = SignalRow.__table__  # type: ignore[attr-defined]
 
 REASSESSABLE = {
     CaseState.HOME_VISIT,
@@ -60,108 +52,164 @@ class AssessmentOps:
 
     def record_assessment(self, household_id: int, assessment: AssessmentIn) -> AssessmentResult:
         """Record a kitchen-table assessment; then evaluate the escalation rules on it."""
-
-        domains = [d.key for d in self.context.setup.life_domains]
-        require_known(assessment.scores, domains, "life domain(s)", "life-domain")
-        require_known(assessment.notes, domains, "life domain(s) in notes", "life-domain")
-        indicators = [i.key for i in self.context.setup.indicators]
-        require_known(assessment.indicators, indicators, "indicator(s)", "indicator")
-        require_not_future(assessment.held_at, self.context.now(), "held_at")
         with self.context.transaction("record_assessment") as tx:
-            household = tx.household(household_id)
-            tx.require_team(household)
-            if household.case_state not in REASSESSABLE:
-                move(household, CaseState.ASSESSED)  # raises with the allowed steps
-            if household.case_state in (CaseState.HOME_VISIT, CaseState.ASSESSED):
-                move(household, CaseState.ASSESSED)
-            row = AssessmentRow(
-                municipality=self.context.actor.municipality,
-                household_id=household_id,
-                held_at=assessment.held_at,
-                held_by=self.context.actor.id,
-                scores=dict(assessment.scores),
-                indicators=sorted(assessment.indicators),
-                network=list(assessment.network),
-                informal_carers=list(assessment.informal_carers),
-                notes=dict(assessment.notes),
-            )
-            tx.db.add(row)
-            tx.db.flush()
-            assert row.id is not None
-            proposed = self._propose(tx, household, assessment)
+            result = self.record_assessments_in(tx, [(household_id, assessment)])[0]
+        return replace(result, hook_failures=self.context.hook_failures)
+
+    def record_assessments_in(
+        self, tx: Tx, items: Sequence[tuple[int, AssessmentIn]]
+    ) -> list[AssessmentResult]:
+        """Record each (household id, assessment) of ``items`` in ``tx``, in order, and the
+        escalations the rules propose after each (:func:`~.proposals.propose`).
+
+        Every item is checked before anything is written; an error names the item that failed
+        (``item 3: ...``) and leaves nothing of the batch. One query per table reads what the
+        checks need; one ``executemany`` per table writes.
+        """
+        if not items:
+            return []
+        for index, (_, assessment) in enumerate(items):
+            with item(index, len(items)):
+                self._check(assessment, tx)
+        found = households(tx, {household_id for household_id, _ in items})
+        read = states(found)
+        flagged = _signalled(tx, found)
+        open_targets = _open_targets(tx, found)
+        rules = ordered(tx.setup)
+        proposals: list[list[Proposal]] = []
+        for index, (household_id, assessment) in enumerate(items):
+            with item(index, len(items)):
+                household = household_in(tx, found, household_id)
+                tx.require_team(household)
+                if household.case_state not in REASSESSABLE:
+                    move(household, CaseState.ASSESSED)  # raises with the allowed steps
+                if household.case_state in (CaseState.HOME_VISIT, CaseState.ASSESSED):
+                    move(household, CaseState.ASSESSED)
+                taken = open_targets.setdefault(household_id, set())
+                indicators = flagged.get(household_id, set()) | assessment.indicators
+                made = propose(tx.setup, rules, assessment.scores, indicators, taken)
+                taken.update(p.rule.target for p in made)
+                proposals.append(made)
+        assessment_ids = self._insert(tx, items)
+        created = _insert_proposals(tx, items, proposals)
+        results: list[AssessmentResult] = []
+        for (household_id, _), assessment_id, made in zip(
+            items, assessment_ids, proposals, strict=True
+        ):
+            new = [
+                (escalation, p.rule.target)
+                for p in made
+                if (escalation := created[(household_id, p.rule.target)]) is not None
+            ]
             tx.audit(
                 "assessment.recorded",
                 household_id,
-                detail={"assessment": row.id, "proposed": [target for _, target in proposed]},
+                detail={"assessment": assessment_id, "proposed": [target for _, target in new]},
             )
-            assessment_id = row.id
-        return AssessmentResult(
-            assessment=assessment_id,
-            proposed=tuple(escalation for escalation, _ in proposed),
-            hook_failures=self.context.hook_failures,
-        )
-
-    def _propose(
-        self, tx: Tx, household: HouseholdRow, assessment: AssessmentIn
-    ) -> list[tuple[int, str]]:
-        """Propose what the rules fire for, at most one open escalation per target: (id, target).
-
-        ``INSERT ... ON CONFLICT DO NOTHING`` on the partial unique index: a proposal that a
-        concurrent assessment made first is skipped, not an error.
-        """
-        signalled = tx.db.exec(
-            select(SignalRow.indicators).where(SignalRow.household_id == household.id)
-        ).all()
-        indicators = set(assessment.indicators).union(*map(set, signalled))
-        open_targets = set(
-            tx.db.exec(
-                select(EscalationRow.target).where(
-                    EscalationRow.household_id == household.id,
-                    col(EscalationRow.state).in_(
-                        [EscalationState.PROPOSED, EscalationState.ACTIVE]
-                    ),
+            results.append(
+                AssessmentResult(
+                    assessment=assessment_id, proposed=tuple(escalation for escalation, _ in new)
                 )
-            ).all()
-        )
-        plan = active_plan(tx, household.id or 0)
-        insert = (
-            postgresql_insert if tx.db.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
-        proposals: list[tuple[int, str]] = []
-        for rule in sorted(self.context.setup.escalation_rules, key=lambda r: (r.priority, r.key)):
-            if rule.target in open_targets or not rule.fires(assessment.scores, indicators):
-                continue
-            target = self._target(rule)
-            statement = (
-                insert(EscalationRow)
-                .values(
-                    municipality=self.context.actor.municipality,
-                    household_id=household.id or 0,
-                    plan_id=plan.id if plan else None,
-                    rule=rule.key,
-                    target=rule.target,
-                    handover=target.handover,
-                    state=EscalationState.PROPOSED,
-                    direct=rule.direct,
-                    legal_basis=rule.legal_basis,
-                    proposed_at=tx.now,
-                    version=1,
-                )
-                .on_conflict_do_nothing(
-                    index_elements=["household_id", "target"], index_where=text(OPEN_ESCALATION)
-                )
-                .returning(col(EscalationRow.id))
             )
-            created = tx.db.execute(statement).scalar_one_or_none()
-            open_targets.add(rule.target)
-            if created is not None:
-                proposals.append((created, rule.target))
-        return proposals
+        write_moves(tx, found, read)
+        return results
 
-    def _target(self, rule: EscalationRule) -> EscalationTarget:
-        target = self.context.setup.get("escalation_targets", rule.target)
-        if not isinstance(target, EscalationTarget):
-            raise RuleViolation(
-                f"rule {rule.key!r} names unknown target {rule.target!r}", rule="escalation-target"
-            )
-        return target
+    def _check(self, assessment: AssessmentIn, tx: Tx) -> None:
+        """What the input model cannot know: the setup's keys, and no date ahead of the clock."""
+        domains = [d.key for d in tx.setup.life_domains]
+        require_known(assessment.scores, domains, "life domain(s)", "life-domain")
+        require_known(assessment.notes, domains, "life domain(s) in notes", "life-domain")
+        indicators = [i.key for i in tx.setup.indicators]
+        require_known(assessment.indicators, indicators, "indicator(s)", "indicator")
+        require_not_future(assessment.held_at, tx.now, "held_at")
+
+    def _insert(self, tx: Tx, items: Sequence[tuple[int, AssessmentIn]]) -> list[int]:
+        rows = [
+            {
+                "municipality": tx.actor.municipality,
+                "household_id": household_id,
+                "held_at": assessment.held_at,
+                "held_by": tx.actor.id,
+                "scores": dict(assessment.scores),
+                "indicators": sorted(assessment.indicators),
+                "network": list(assessment.network),
+                "informal_carers": list(assessment.informal_carers),
+                "notes": dict(assessment.notes),
+            }
+            for household_id, assessment in items
+        ]
+        statement = insert(ASSESSMENT).returning(ASSESSMENT.c.id, sort_by_parameter_order=True)
+        return list(tx.connection.execute(statement, rows).scalars())
+
+
+def _signalled(tx: Tx, household_ids: Collection[int]) -> dict[int, set[str]]:
+    """The indicators flagged on any signal of each household."""
+    query = select(SIGNAL.c.household_id, SIGNAL.c.indicators).where(
+        SIGNAL.c.household_id.in_(sorted(household_ids)),
+        SIGNAL.c.municipality == tx.actor.municipality,
+    )
+    flagged: dict[int, set[str]] = {}
+    for household_id, indicators in tx.connection.execute(query):
+        flagged.setdefault(household_id, set()).update(indicators)
+    return flagged
+
+
+def _open_targets(tx: Tx, household_ids: Collection[int]) -> dict[int, set[str]]:
+    """The targets of each household's open (proposed or active) escalations."""
+    query = select(ESCALATION.c.household_id, ESCALATION.c.target).where(
+        ESCALATION.c.household_id.in_(sorted(household_ids)),
+        ESCALATION.c.municipality == tx.actor.municipality,
+        ESCALATION.c.state.in_([EscalationState.PROPOSED, EscalationState.ACTIVE]),
+    )
+    targets: dict[int, set[str]] = {}
+    for household_id, target in tx.connection.execute(query):
+        targets.setdefault(household_id, set()).add(target)
+    return targets
+
+
+def _insert_proposals(
+    tx: Tx, items: Sequence[tuple[int, AssessmentIn]], proposals: Sequence[Sequence[Proposal]]
+) -> dict[tuple[int, str], int | None]:
+    """Insert the proposals; return each one's escalation id by (household, target), ``None``
+    for one skipped.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` on the partial unique index: a proposal that a
+    concurrent assessment made first is skipped, not an error.
+    """
+    plans = active_plans(tx, {household_id for household_id, _ in items})
+    rows: list[dict[str, Any]] = []
+    for (household_id, _), made in zip(items, proposals, strict=True):
+        plan = plans.get(household_id)
+        rows += [
+            {
+                "municipality": tx.actor.municipality,
+                "household_id": household_id,
+                "plan_id": plan.id if plan else None,
+                "rule": p.rule.key,
+                "target": p.rule.target,
+                "handover": p.target.handover,
+                "state": EscalationState.PROPOSED,
+                "direct": p.rule.direct,
+                "legal_basis": p.rule.legal_basis,
+                "proposed_at": tx.now,
+                "version": 1,
+            }
+            for p in made
+        ]
+    created: dict[tuple[int, str], int | None] = {
+        (row["household_id"], row["target"]): None for row in rows
+    }
+    if not rows:
+        return created
+    dialect = tx.connection.dialect.name
+    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert_(ESCALATION)
+        .on_conflict_do_nothing(
+            index_elements=["household_id", "target"], index_where=text(OPEN_ESCALATION)
+        )
+        .returning(ESCALATION.c.id, ESCALATION.c.household_id, ESCALATION.c.target)
+    )
+    for escalation, household_id, target in tx.connection.execute(statement, rows):
+        created[(household_id, target)] = escalation
+    return created
