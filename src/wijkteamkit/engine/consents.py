@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert
 
 from ..domain.case import (
     ConsentIn,
@@ -12,23 +15,28 @@ from ..domain.consent import fold, fold_key
 from ..domain.events import (
     ConsentChanged,
 )
-from ..store.records import binding
+from ..store.records import binding, binding_of
 from ..store.tables import (
     ConsentRow,
     WithdrawalRow,
 )
 from .consent import Decision
-from .context import Context
+from .context import Context, Tx
 from .disclosures import decide_disclosure
 from .errors import (
     RuleViolation,
+    item,
 )
 from .inputs import require_known, require_not_future
+from .lookups import household_in, households
+from .moves import states, write_moves
 from .process import (
     CaseState,
     move,
 )
 from .results import OperationResult
+
+CONSENT: Table = ConsentRow.__table__  # type: ignore[attr-defined]
 
 
 class ConsentOps:
@@ -39,15 +47,79 @@ class ConsentOps:
 
     def record_consent(self, consent: ConsentIn) -> int:
         """Record a resident's consent (never edited afterwards)."""
+        with self.context.transaction("record_consent") as tx:
+            return self.record_consents_in(tx, [consent])[0]
 
-        unknown = sorted(consent.scope - {d.key for d in self.context.setup.life_domains})
+    def record_consents_in(self, tx: Tx, consents: Sequence[ConsentIn]) -> list[int]:
+        """Record each of ``consents`` in ``tx``, in order; return their ids.
+
+        Every item is checked before anything is written; an error names the item that failed
+        (``item 3: ...``) and leaves nothing of the batch. Each consent row is bound to its
+        audit entry (``detail["record"]``, :func:`~wijkteamkit.store.records.binding_of`) and
+        announced (:class:`ConsentChanged`) after commit.
+        """
+        if not consents:
+            return []
+        folded: list[tuple[str, list[str]]] = []
+        for index, consent in enumerate(consents):
+            with item(index, len(consents)):
+                folded.append(self._checked(consent, tx))
+        found = households(tx, {consent.subject for consent in consents})
+        read = states(found)
+        for index, consent in enumerate(consents):
+            with item(index, len(consents)):
+                household = household_in(tx, found, consent.subject)
+                tx.require_team(household)
+                if household.case_state in (CaseState.ASSESSED, CaseState.CONSENT_RECORDED):
+                    move(household, CaseState.CONSENT_RECORDED)
+                elif household.case_state not in (CaseState.CONCEPT_PLAN, CaseState.FINAL_PLAN):
+                    move(household, CaseState.CONSENT_RECORDED)  # raises with the allowed steps
+        rows: list[dict[str, Any]] = [
+            {
+                "municipality": tx.actor.municipality,
+                "household_id": consent.subject,
+                "purpose": purpose,
+                "recipients": recipients,
+                "scope": sorted(consent.scope),
+                "valid_from": consent.valid_from,
+                "valid_to": consent.valid_to,
+                "form": consent.form,
+                "given_at": tx.now,
+                "recorded_by": tx.actor.id,
+            }
+            for consent, (purpose, recipients) in zip(consents, folded, strict=True)
+        ]
+        statement = insert(CONSENT).returning(CONSENT.c.id, sort_by_parameter_order=True)
+        ids = list(tx.connection.execute(statement, rows).scalars())
+        for consent, row, consent_id in zip(consents, rows, ids, strict=True):
+            row["id"] = consent_id
+            tx.audit(
+                "consent.given",
+                consent.subject,
+                detail={
+                    "consent": consent_id,
+                    "purpose": row["purpose"],
+                    "recipients": row["recipients"],
+                    "scope": row["scope"],
+                    "form": row["form"],
+                    "record": binding_of(CONSENT, row),
+                },
+            )
+            tx.announce(ConsentChanged, consent.subject, consent=consent_id, change="given")
+        write_moves(tx, found, read)
+        return ids
+
+    def _checked(self, consent: ConsentIn, tx: Tx) -> tuple[str, list[str]]:
+        """What the input model cannot know checked (the setup's domains, the clock, the
+        policy); the purpose and the recipients folded, as they are stored."""
+        unknown = sorted(consent.scope - {d.key for d in tx.setup.life_domains})
         if unknown:
             raise RuleViolation(
                 f"consent scope names unknown life domain(s) {', '.join(unknown)}",
                 rule="life-domain",
             )
-        require_not_future(consent.valid_from, self.context.now(), "valid_from")
-        if consent.form == "spoken" and self.context.casework.policy.written_required:
+        require_not_future(consent.valid_from, tx.now, "valid_from")
+        if consent.form == "spoken" and tx.policy.written_required:
             raise RuleViolation(
                 "the consent policy requires written consent; record the resident's written "
                 "consent instead of a spoken one",
@@ -55,43 +127,7 @@ class ConsentOps:
             )
         purpose = _folded("consent purpose", consent.purpose, fold)
         recipients = sorted({_folded("consent recipient", r, fold) for r in consent.recipients})
-        with self.context.transaction("record_consent") as tx:
-            household = tx.household(consent.subject)
-            tx.require_team(household)
-            if household.case_state in (CaseState.ASSESSED, CaseState.CONSENT_RECORDED):
-                move(household, CaseState.CONSENT_RECORDED)
-            elif household.case_state not in (CaseState.CONCEPT_PLAN, CaseState.FINAL_PLAN):
-                move(household, CaseState.CONSENT_RECORDED)  # raises with the allowed steps
-            row = ConsentRow(
-                municipality=self.context.actor.municipality,
-                household_id=consent.subject,
-                purpose=purpose,
-                recipients=recipients,
-                scope=sorted(consent.scope),
-                valid_from=consent.valid_from,
-                valid_to=consent.valid_to,
-                form=consent.form,
-                given_at=tx.now,
-                recorded_by=self.context.actor.id,
-            )
-            tx.db.add(row)
-            tx.db.flush()
-            assert row.id is not None
-            tx.audit(
-                "consent.given",
-                consent.subject,
-                detail={
-                    "consent": row.id,
-                    "purpose": purpose,
-                    "recipients": row.recipients,
-                    "scope": row.scope,
-                    "form": consent.form,
-                    "record": binding(row),
-                },
-            )
-            consent_id = row.id
-            tx.announce(ConsentChanged, consent.subject, consent=consent_id, change="given")
-        return consent_id
+        return purpose, recipients
 
     def withdraw_consent(self, consent_id: int) -> OperationResult:
         """Withdraw a consent from now on: an append-only withdrawal record."""
