@@ -9,6 +9,7 @@ the event hooks after the transaction commits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -23,6 +24,7 @@ from ..loading import LoadedMunicipality, MunicipalityLoadError, load
 from ..store.database import IMMEDIATE, open_database
 from .access import AccessOps
 from .assessments import AssessmentOps
+from .batch import Batch, open_batch
 from .consent import DisclosurePolicy
 from .consents import ConsentOps
 from .context import Context, utc_now
@@ -142,3 +144,8 @@ class CaseSession:
     def hook_failures(self) -> tuple[HookFailure, ...]:
         """The event hooks that raised after the last operation's commit (reads included)."""
         return self.context.hook_failures
+
+    def batch(self) -> AbstractContextManager[Batch]:
+        """Many items of the write operations in one transaction: ``with session.batch() as
+        batch: batch.draft_plans([...])`` (see :mod:`wijkteamkit.engine.batch`)."""
+        return open_batch(self.context)
