@@ -5,8 +5,14 @@ process runs through the public engine API, exactly as ``wijkteamkit.demo`` driv
 triage -> kitchen-table assessment -> consent -> concept plan -> final plan. Every
 ``--escalate-every``-th household (default: every 10th) scores problems on three domains, so the
 rules propose the multi-problem team, and the team leader confirms the escalation (a consent
-decision, a disclosure record, the lead moves). Every step is its own audited transaction; the
-engine has no bulk path, so this is the only way in.
+decision, a disclosure record, the lead moves). Every step is its own audited transaction.
+
+The batch path runs the same cycle for ``--batch-households`` households, ``--batch-size``
+(default 100) per transaction: the signals arrive as creditors' reports through the bulk intake
+(``engine/intake.py``, one transaction; ``receive_signal`` has no batch form), then ``with
+session.batch() as batch:`` triage, record_assessments, record_consents, draft_plans and
+finalise_plans for the worker, and one batch of the team leader confirming the escalations of
+those households: 3 transactions per 100 households.
 
 Backends: SQLite (a fresh temporary file) and PostgreSQL (a fresh scratch database created next to
 ``--postgres-url`` and dropped afterwards; skipped with a message when the server is unreachable).
@@ -18,7 +24,8 @@ Baselines in the same run:
   ``COPY ... FROM STDIN`` (psycopg 3 ``cursor.copy``); only the insert is timed;
 * one ``decide()`` call against a plain Python loop doing the same checks on tuples.
 
-Run: ``.venv/bin/python benchmarks/casework.py [--households 10000] [--postgres-url URL]``.
+Run: ``.venv/bin/python benchmarks/casework.py [--households 10000] [--batch-size 100]
+[--postgres-url URL]``.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +50,7 @@ from wijkteamkit import Signal
 from wijkteamkit.domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.consent import Consent, DisclosureRequest, Withdrawal, decide
+from wijkteamkit.engine.intake import Intake
 from wijkteamkit.store.database import open_database
 
 HERE = Path(__file__).resolve().parent
@@ -57,6 +66,7 @@ TABLES = (
     "household",
     "person",
     "signal",
+    "signal_reference",
     "assessment",
     "consent",
     "consent_withdrawal",
@@ -152,33 +162,42 @@ def actors() -> tuple[Actor, Actor]:
     return worker, leader
 
 
+def address(n: int) -> HouseholdIn:
+    """Household ``n``: an address of its own (no BSN, so it is found by its address)."""
+    return HouseholdIn(
+        postcode=f"9901{('AB', 'CD', 'EF', 'GH')[n % 4]}",
+        house_number=n + 1,
+        members=(PersonIn(role="head", birth_date=date(1940 + n % 60, 6, 1)),),
+    )
+
+
+def assessment(clock: Clock, escalate: bool) -> AssessmentIn:
+    scores = MULTI if escalate else SIMPLE
+    return AssessmentIn(scores=scores, held_at=clock.now, informal_carers=("zus",))
+
+
+def consent(household: int, clock: Clock, escalate: bool) -> ConsentIn:
+    return ConsentIn(
+        subject=household,
+        purpose="casework",
+        recipients=frozenset({TEAM, MULTIPROBLEM}),
+        scope=frozenset(MULTI if escalate else SIMPLE),
+        valid_from=clock.now,
+        form="written",
+    )
+
+
 def one_household(
     worker: CaseSession, leader: CaseSession, clock: Clock, n: int, escalate: bool
 ) -> None:
     """The full process for one household, as ``wijkteamkit.demo`` does it."""
     household, signal = worker.receive_signal(
         Signal(reporter="housing", received_at=clock.now, summary="huurachterstand"),
-        HouseholdIn(
-            postcode=f"9901{('AB', 'CD', 'EF', 'GH')[n % 4]}",
-            members=(PersonIn(role="head", birth_date=date(1940 + n % 60, 6, 1)),),
-        ),
+        address(n),
     )
     worker.triage(signal, integral=True)
-    scores = MULTI if escalate else SIMPLE
-    result = worker.record_assessment(
-        household,
-        AssessmentIn(scores=scores, held_at=clock.now, informal_carers=("zus",)),
-    )
-    worker.record_consent(
-        ConsentIn(
-            subject=household,
-            purpose="casework",
-            recipients=frozenset({TEAM, MULTIPROBLEM}),
-            scope=frozenset(scores),
-            valid_from=clock.now,
-            form="written",
-        )
-    )
+    result = worker.record_assessment(household, assessment(clock, escalate))
+    worker.record_consent(consent(household, clock, escalate))
     plan = worker.draft_plan(household, PLAN, case_director="mw-0412")
     worker.finalise_plan(plan, 1)
     if escalate:
@@ -190,22 +209,31 @@ def one_household(
 
 
 def run_engine(
-    backend: str, url: str, households: int, escalate_every: int
+    backend: str, url: str, households: int, escalate_every: int, batch_size: int = 0
 ) -> tuple[EngineRun, Casework]:
+    """The cycle for ``households``: one at a time (``batch_size`` 0), or in batches."""
     clock = Clock()
     casework = Casework.open(CODE, url, plugin_files=[BENCHTOWN], clock=clock)
     worker_actor, leader_actor = actors()
     worker, leader = casework.as_actor(worker_actor), casework.as_actor(leader_actor)
     escalated = 0
     step = max(1, households // 10)
+    done = 0
     start = time.perf_counter()
-    for n in range(households):
-        escalate = escalate_every > 0 and n % escalate_every == escalate_every - 1
-        escalated += escalate
-        one_household(worker, leader, clock, n, escalate)
-        if (n + 1) % step == 0:
+    for first in range(0, households, batch_size or 1):
+        numbers = range(first, min(households, first + (batch_size or 1)))
+        escalates = [
+            escalate_every > 0 and n % escalate_every == escalate_every - 1 for n in numbers
+        ]
+        escalated += sum(escalates)
+        if batch_size:
+            some_households(casework, worker, leader, clock, numbers, escalates)
+        else:
+            one_household(worker, leader, clock, first, escalates[0])
+        if (done + len(numbers)) // step > done // step:
             elapsed = time.perf_counter() - start
-            progress(f"  {backend}: {n + 1}/{households} households, {elapsed:.1f} s")
+            progress(f"  {backend}: {done + len(numbers)}/{households} households, {elapsed:.1f} s")
+        done += len(numbers)
     seconds = time.perf_counter() - start
     with casework.engine.connect() as connection:
         rows = {
@@ -213,6 +241,73 @@ def run_engine(
             for table in TABLES
         }
     return EngineRun(backend, households, escalated, seconds, rows), casework
+
+
+@dataclass(frozen=True)
+class Report:
+    """A creditor's report of household ``n`` as the bulk intake reads it (engine/intake.py)."""
+
+    n: int
+    creditor_kind: str = "housing"
+    creditor: str = "Woonstichting Benchstad"
+    surname: str = "Jansen"
+    initials: str = "J."
+    house_number_suffix: str | None = None
+    arrears_eur: Decimal | None = Decimal("812.50")
+    arrears_since: date | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def external_id(self) -> str:
+        return f"huur-{self.n}"
+
+    @property
+    def signal_date(self) -> date:
+        return T0.date()
+
+    @property
+    def postcode(self) -> str:
+        return address(self.n).postcode
+
+    @property
+    def house_number(self) -> int:
+        return self.n + 1
+
+    @property
+    def birth_date(self) -> date | None:
+        return date(1940 + self.n % 60, 6, 1)
+
+
+def some_households(
+    casework: Casework,
+    worker: CaseSession,
+    leader: CaseSession,
+    clock: Clock,
+    numbers: Sequence[int],
+    escalates: Sequence[bool],
+) -> None:
+    """The full process for a batch of households: the signals through the bulk intake (one
+    transaction), the worker's steps in one batch, the team leader's confirmations in another."""
+    received = Intake(casework, "benchmark").write([(n, Report(n)) for n in numbers])
+    if any(r.household is None or r.signal is None for r in received):
+        raise RuntimeError(f"the intake did not accept every report: {received}")
+    ids = [r.household or 0 for r in received]
+    with worker.batch() as batch:
+        batch.triage([(r.signal or 0, True) for r in received])
+        results = batch.record_assessments(
+            [(h, assessment(clock, e)) for h, e in zip(ids, escalates, strict=True)]
+        )
+        batch.record_consents([consent(h, clock, e) for h, e in zip(ids, escalates, strict=True)])
+        plans = batch.draft_plans([(h, PLAN, "mw-0412") for h in ids])
+        batch.finalise_plans([(p, 1) for p in plans])
+    proposed = [r.proposed for r in results]
+    if [len(p) for p in proposed] != [int(e) for e in escalates]:
+        raise RuntimeError(f"households {ids}: proposals {proposed} do not match the scores")
+    confirm = [(p[0], "M. de Vries", "Regieteam") for p in proposed if p]
+    if confirm:
+        with leader.batch() as batch:
+            batch.confirm_escalations(confirm)
 
 
 # --- baselines: the same rows through the raw driver ----------------------------------------
@@ -436,7 +531,9 @@ def micro_decide(casework: Casework, number: int) -> list[Micro]:
 # --- the report --------------------------------------------------------------------------------
 
 
-def report_engine(run: EngineRun, bulk: BulkRun | None) -> None:
+def report_engine(
+    run: EngineRun, bulk: BulkRun | None, interactive: EngineRun | None = None
+) -> None:
     say(
         f"{run.backend}: {run.households} households ({run.escalated} escalated) in "
         f"{run.seconds:.1f} s = {run.per_second:.1f} households/s; "
@@ -448,6 +545,11 @@ def report_engine(run: EngineRun, bulk: BulkRun | None) -> None:
         say(
             f"  baseline {bulk.method}: {bulk.rows} rows in {bulk.seconds:.3f} s = "
             f"{bulk.per_second:.0f} rows/s ({ratio:.0f}x the engine's rows/s)"
+        )
+    if interactive is not None:
+        say(
+            f"  {run.per_second / interactive.per_second:.1f}x the households/s of one at a "
+            f"time ({interactive.per_second:.1f})"
         )
 
 
@@ -470,6 +572,18 @@ def main() -> None:
         default=os.environ.get("WIJKTEAMKIT_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
         help=f"a server where this role may CREATE DATABASE (default {DEFAULT_POSTGRES})",
     )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=100,
+        help="households per transaction on the batch path (default 100; 0: no batch run)",
+    )
+    parser.add_argument(
+        "--batch-households",
+        type=int,
+        default=0,
+        help="households on the batch path (default: 10 times --households)",
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument(
@@ -478,10 +592,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.households < 1:
         parser.error("--households must be at least 1")
+    batched = args.batch_households or 10 * args.households
     say(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.households} households, "
         f"every {args.escalate_every or 'no'}th escalated; "
-        f"6 audited transactions per household (+1 per escalation)"
+        f"6 audited transactions per household (+1 per escalation); batch path: "
+        f"{batched if args.batch_size else 0} households, {args.batch_size} per transaction"
     )
     casework_for_micro: Casework | None = None
 
@@ -495,6 +611,17 @@ def main() -> None:
             bulk = sqlite_bulk(engine_file, bulk_file)
             report_engine(run, bulk)
             casework_for_micro = casework
+            if args.batch_size:
+                batch_file, batch_bulk = Path(folder, "batch.db"), Path(folder, "batch-bulk.db")
+                batch_run, batch_casework = run_engine(
+                    f"SQLite, batches of {args.batch_size}",
+                    f"sqlite:///{batch_file}",
+                    batched,
+                    args.escalate_every,
+                    args.batch_size,
+                )
+                batch_casework.engine.dispose()
+                report_engine(batch_run, sqlite_bulk(batch_file, batch_bulk), run)
 
     if not args.skip_postgres:
         server, about = postgres_server(args.postgres_url)
@@ -518,6 +645,25 @@ def main() -> None:
                 )
                 report_engine(run, bulk)
                 casework_for_micro = casework_for_micro or casework
+            if args.batch_size:
+                with (
+                    scratch_database(server, stem + "_batch") as batch_db,
+                    scratch_database(server, stem + "_batch_copy") as batch_copy,
+                ):
+                    batch_run, batch_casework = run_engine(
+                        f"PostgreSQL ({about}), batches of {args.batch_size}",
+                        server.sqlalchemy_url(batch_db),
+                        batched,
+                        args.escalate_every,
+                        args.batch_size,
+                    )
+                    batch_casework.engine.dispose()
+                    bulk = postgres_copy(
+                        server.dsn(batch_db),
+                        server.dsn(batch_copy),
+                        server.sqlalchemy_url(batch_copy),
+                    )
+                    report_engine(batch_run, bulk, run)
 
     if casework_for_micro is None:
         casework_for_micro = Casework.open(CODE, "sqlite://", plugin_files=[BENCHTOWN])
