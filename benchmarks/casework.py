@@ -162,10 +162,14 @@ def actors() -> tuple[Actor, Actor]:
     return worker, leader
 
 
+def postcode(n: int) -> str:
+    return f"9901{('AB', 'CD', 'EF', 'GH')[n % 4]}"
+
+
 def address(n: int) -> HouseholdIn:
     """Household ``n``: an address of its own (no BSN, so it is found by its address)."""
     return HouseholdIn(
-        postcode=f"9901{('AB', 'CD', 'EF', 'GH')[n % 4]}",
+        postcode=postcode(n),
         house_number=n + 1,
         members=(PersonIn(role="head", birth_date=date(1940 + n % 60, 6, 1)),),
     )
@@ -268,7 +272,7 @@ class Report:
 
     @property
     def postcode(self) -> str:
-        return address(self.n).postcode
+        return postcode(self.n)
 
     @property
     def house_number(self) -> int:

@@ -46,7 +46,7 @@ from .errors import (
     RuleViolation,
     item,
 )
-from .ids import in_range
+from .ids import keys_in_range
 from .inputs import require_valid
 from .lookups import PLAN, Household, Plan, active_plans, household_in, households
 from .process import (
@@ -336,7 +336,7 @@ def _locked(
 
 
 def _escalations(tx: Tx, ids: Sequence[int], *, lock: bool) -> dict[int, Escalation]:
-    keys = sorted({key for key in ids if in_range(tx.db, EscalationRow, key)})
+    keys = keys_in_range(tx.db, EscalationRow, ids)
     if not keys:
         return {}
     e = ESCALATIONS.c

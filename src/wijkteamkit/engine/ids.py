@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import BigInteger, inspect
 from sqlmodel import Session, SQLModel
 
@@ -20,3 +22,13 @@ def in_range(db: Session, table: type[SQLModel], key: object) -> bool:
     column = inspect(table).primary_key[0]
     wide = isinstance(column.type, BigInteger) or db.get_bind().dialect.name == "sqlite"
     return 1 <= key <= (_INT64 if wide else _INT32)
+
+
+def keys_in_range(db: Session, table: type[SQLModel], keys: Iterable[object]) -> list[int]:
+    """The distinct ``keys`` that :func:`in_range` accepts, sorted (the bound computed once)."""
+    column = inspect(table).primary_key[0]
+    wide = isinstance(column.type, BigInteger) or db.get_bind().dialect.name == "sqlite"
+    top = _INT64 if wide else _INT32
+    return sorted(
+        {k for k in keys if isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= top}
+    )

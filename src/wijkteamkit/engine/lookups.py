@@ -14,7 +14,7 @@ from ..store.tables import ConsentRow, HouseholdRow, PlanRow, WithdrawalRow
 from .consent import Consent, Withdrawal
 from .context import Tx
 from .errors import NotFound
-from .ids import in_range
+from .ids import keys_in_range
 from .process import PlanState
 
 HOUSEHOLD: Table = HouseholdRow.__table__  # type: ignore[attr-defined]
@@ -50,7 +50,7 @@ def households(tx: Tx, ids: Collection[int], *, lock: bool = False) -> dict[int,
     """The actor's municipality's households among ``ids``, by id (one query). ``lock``: lock
     them (``SELECT ... FOR UPDATE`` in id order on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
     already holds the write lock)."""
-    keys = sorted({key for key in ids if in_range(tx.db, HouseholdRow, key)})
+    keys = keys_in_range(tx.db, HouseholdRow, ids)
     if not keys:
         return {}
     query = (

@@ -35,7 +35,7 @@ from .errors import (
     RuleViolation,
     item,
 )
-from .ids import in_range
+from .ids import keys_in_range
 from .inputs import require_valid
 from .lookups import (
     HOUSEHOLD,
@@ -243,12 +243,12 @@ class PlanOps:
     def finalise_plans_in(self, tx: Tx, items: Sequence[tuple[int, int]]) -> None:
         """:meth:`finalise_plan` for each ``(plan, expected version)`` in ``tx``."""
         count = len(items)
-        keys = [plan_id for plan_id, _ in items if in_range(tx.db, PlanRow, plan_id)]
+        keys = keys_in_range(tx.db, PlanRow, [plan_id for plan_id, _ in items])
         plans = {
             r.id: r
             for r in tx.connection.execute(
                 select(PLANS).where(
-                    PLANS.c.id.in_(sorted(set(keys))),
+                    PLANS.c.id.in_(keys),
                     PLANS.c.municipality == tx.actor.municipality,
                 )
             )
