@@ -14,6 +14,7 @@ import pytest
 from wijkteamkit.intake.feed import (
     FIELDS,
     MAX_LINE_BYTES,
+    RAW_LIMIT,
     REQUIRED,
     DebtReport,
     Feed,
@@ -323,3 +324,11 @@ def test_reading_streams_instead_of_reading_the_file_whole() -> None:
     rows = iter(feed)
     next(rows)
     assert feed.bytes_read < 2 * len(csv_line(GOOD)) + len(HEADER) + 10 < len(data) / 1000
+
+
+def test_a_long_row_is_read_whole_and_only_a_bad_line_is_cut() -> None:
+    long = one(creditor="x" * 3000)
+    assert long.reasons == ("creditor: String should have at most 200 characters",)
+    broken = raw_line(GOOD | {"creditor": "x" * 3000 + ",extra"})
+    [bad] = read(f"{HEADER}\n{broken}\n")
+    assert isinstance(bad.raw, str) and len(bad.raw) == RAW_LIMIT

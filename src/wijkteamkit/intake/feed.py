@@ -283,7 +283,7 @@ class _Lines:
         except UnicodeDecodeError as exc:
             text = chunk.decode("utf-8", errors="replace")
             problem = problem or f"not UTF-8 (an invalid byte at position {exc.start + 1})"
-        return _Line(self._number, text[:RAW_LIMIT], problem)
+        return _Line(self._number, text, problem)
 
     def _skip_rest(self) -> None:
         while True:
@@ -346,7 +346,10 @@ class Feed:
     def __iter__(self) -> Iterator[FeedRow]:
         parse = self._csv_row if self.kind == "csv" else self._json_row
         while (line := self._lines.next_filled()) is not None:
-            yield line_row if (line_row := _unreadable(line)) else parse(line)
+            if line.problem:
+                yield _bad(line, line.problem)
+            else:
+                yield parse(line)
 
     def _validate(self, number: int, raw: dict[str, Any]) -> FeedRow:
         data = {k: v for k, v in raw.items() if v is not None and v != ""}
@@ -363,11 +366,9 @@ class Feed:
             following = self._lines.next()
             if following is None or following.problem or len(lines) == MAX_RECORD_LINES:
                 self._lines.push(lines[1:] + ([following] if following else []))
-                return FeedRow(
-                    first.number,
-                    first.text,
-                    None,
-                    ("not a CSV row: a quoted field is not closed on this line or the next ones",),
+                return _bad(
+                    first,
+                    "not a CSV row: a quoted field is not closed on this line or the next ones",
                 )
             lines.append(following)
             quoted = _still_quoted(following.text, True)
@@ -383,24 +384,23 @@ class Feed:
             # A row spanning lines that does not parse was most likely a stray quote: only its
             # first line is bad, and the lines after it are read again as rows of their own.
             self._lines.push(lines[1:])
-            return FeedRow(first.number, first.text, None, (problem,))
+            return _bad(first, problem)
         return self._validate(first.number, dict(zip(self._header, fields, strict=True)))
 
     def _json_row(self, line: _Line) -> FeedRow:
         try:
             value = json.loads(line.text, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            return FeedRow(
-                line.number, line.text, None, (f"not JSON: {exc.msg} at column {exc.colno}",)
-            )
+            return _bad(line, f"not JSON: {exc.msg} at column {exc.colno}")
         if not isinstance(value, dict):
             kind = type(value).__name__
-            return FeedRow(line.number, line.text, None, (f"not a JSON object but a {kind}",))
+            return _bad(line, f"not a JSON object but a {kind}")
         return self._validate(line.number, value)
 
 
-def _unreadable(line: _Line) -> FeedRow | None:
-    return FeedRow(line.number, line.text, None, (line.problem,)) if line.problem else None
+def _bad(line: _Line, reason: str) -> FeedRow:
+    """A line that is not a row: its text (cut at :data:`RAW_LIMIT`) and why."""
+    return FeedRow(line.number, line.text[:RAW_LIMIT], None, (reason,))
 
 
 def _still_quoted(text: str, quoted: bool) -> bool:
