@@ -283,6 +283,13 @@ Index(
 )
 Index("ix_person_bsn", col(PersonRow.municipality), col(PersonRow.bsn))
 Index("ix_escalation_open", col(EscalationRow.municipality), col(EscalationRow.state))
+# A team's households in id order: the keyset pages of its lists (revision 0007).
+Index(
+    "ix_household_team_listing",
+    col(HouseholdRow.municipality),
+    col(HouseholdRow.team),
+    col(HouseholdRow.id),
+)
 # Finding a household by its address (revision 0006; see wijkteamkit.engine.intake).
 Index(
     "ix_household_address",
