@@ -21,7 +21,7 @@ from wijkteamkit import Municipality, Neighbourhood, Signal, Team, TeamLeader
 from wijkteamkit.domain.case import AssessmentIn, HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.domain.common import LOCAL_ZONE, local_date
 from wijkteamkit.engine.casework import Casework
-from wijkteamkit.engine.errors import AccessDenied
+from wijkteamkit.engine.errors import AccessDenied, CaseworkError
 from wijkteamkit.engine.process import EscalationState
 from wijkteamkit.engine.screening import SCREENED, Hit, Screening, _Reader, screen
 from wijkteamkit.store.database import open_database
@@ -337,3 +337,18 @@ def test_sqlite_reads_each_chunk_through_the_household_indexes(tmp_path: Path) -
     for plan in plans:
         assert "municipality" not in plan
     assert all("_household_id" in plan for plan in plans)
+
+
+def test_a_chunk_of_no_households_is_refused(caseload: Caseload) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        screen(caseload.casework, auditor(), chunk=0)
+
+
+def test_a_database_error_leaves_as_a_casework_error(caseload: Caseload) -> None:
+    if caseload.casework.engine.dialect.name != "sqlite":
+        pytest.skip("renaming a table under the bound role is SQLite's part of this test")
+    with caseload.casework.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE signal RENAME TO signal_elsewhere")
+    with pytest.raises(CaseworkError) as raised:
+        screen(caseload.casework, auditor())
+    assert "SELECT" not in str(raised.value)

@@ -22,6 +22,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Integer, and_, column, func, or_, select, true, union
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session
@@ -32,6 +33,7 @@ from ..domain.escalation import NOT_SCORED, AssessmentTable, EscalationRule
 from ..store import tenancy
 from ..store.tables import AssessmentRow, EscalationRow, HouseholdRow, SignalRow
 from .context import Context
+from .dberrors import translate
 
 if TYPE_CHECKING:
     import numpy as np
@@ -115,23 +117,29 @@ def screen(
     counts as open throughout), assessments held and signals received on or before it, and the
     escalations that stood then (proposed on or before it, not ended or rejected by then).
     An auditor sees every team, a team leader their own; others are refused (audited
-    :class:`AccessDenied`).
+    :class:`AccessDenied`). A database error leaves as a casework error, as in every
+    operation.
     """
+    if chunk < 1:
+        raise ValueError(f"chunk must be at least 1 household, not {chunk}")
     context = casework.as_actor(actor).context  # the tenant and team checks, refusals audited
     team = _scope(context)
     day = on or local_date(casework.clock())
     cutoff = datetime.combine(day + timedelta(days=1), time(), LOCAL_ZONE)
     rules = sorted(casework.setup.escalation_rules, key=lambda r: (r.priority, r.key))
     reader = _Reader(casework, actor.municipality, team, cutoff, rules)
+    listed: dict[str | None, list[Listed]] = {}
+    open_households = assessed = 0
     with Session(_snapshot(casework.engine)) as db:
         tenancy.bind(db, actor.municipality)
-        listed: dict[str | None, list[Listed]] = {}
-        open_households = assessed = 0
-        for part in reader.chunks(db.connection(), chunk):
-            open_households += part.open_households
-            assessed += part.assessed
-            for household_team, item in part.listed:
-                listed.setdefault(household_team, []).append(item)
+        try:
+            for part in reader.chunks(db.connection(), chunk):
+                open_households += part.open_households
+                assessed += part.assessed
+                for household_team, item in part.listed:
+                    listed.setdefault(household_team, []).append(item)
+        except SQLAlchemyError as exc:
+            raise translate(exc, "screen") from None
     result = Screening(
         municipality=actor.municipality,
         on=day,
