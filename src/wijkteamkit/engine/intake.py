@@ -33,13 +33,14 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ..domain import Signal
 from ..domain.case import Actor, MemberRole, Role
 from ..domain.common import LOCAL_ZONE, Key
 from ..domain.events import SignalReceived
 from ..domain.signal import Reporter
+from ..store.bulk import insert_many, reserve_ids
 from ..store.tables import PersonRow
 from .casework import Casework
 from .context import Context, Tx
@@ -324,7 +325,7 @@ class _Chunk:
         except RuleViolation as refused:
             return refused
         if report.postcode not in self.teams:  # the routing hook: once per postcode
-            signal = Signal(
+            signal = Signal.model_construct(  # of validated values: no second validation
                 reporter=Reporter.DEBT_EARLY_WARNING, received_at=at, postcode=report.postcode
             )
             try:
@@ -402,15 +403,23 @@ class _Chunk:
     def _write(self, households: list[_Household], signals: list[_Signal]) -> None:
         """Insert the new households, their heads and the new signals, move reopened
         households on, and set the merged debts: one statement per table."""
-        new = [(h, h.row, h.head) for h in households if h.row is not None and h.head is not None]
-        if new:
-            ids = self.connection.execute(
-                insert(HOUSEHOLD).returning(HOUSEHOLD.c.id, sort_by_parameter_order=True),
-                [row for _h, row, _head in new],
-            )
-            for (household, _row, head), household_id in zip(new, ids.scalars(), strict=True):
-                household.id = head["household_id"] = household_id
-            self.connection.execute(insert(PERSON), [head for _h, _row, head in new])
+        new = [h for h in households if h.row is not None]
+        for household, household_id in zip(
+            new, reserve_ids(self.connection, HOUSEHOLD, len(new)), strict=True
+        ):
+            household.id = household_id
+        insert_many(
+            self.connection,
+            HOUSEHOLD,
+            HOUSEHOLD_COLUMNS,
+            [{**(h.row or {}), "id": h.id} for h in new],
+        )
+        insert_many(
+            self.connection,
+            PERSON,
+            PERSON_COLUMNS,
+            [{**(h.head or {}), "household_id": h.id} for h in new],
+        )
         reopened = [h.id for h in households if h.reopened]
         if reopened:
             self.connection.execute(
@@ -419,18 +428,27 @@ class _Chunk:
                 .values(case_state=CaseState.SIGNALLED.value)
             )
         fresh = [s for s in signals if s.id is None]
-        if fresh:
-            ids = self.connection.execute(
-                insert(SIGNAL).returning(SIGNAL.c.id, sort_by_parameter_order=True),
-                [{**s.values, "household_id": s.household.id} for s in fresh],
-            )
-            for signal, signal_id in zip(fresh, ids.scalars(), strict=True):
-                signal.id = signal_id
+        for signal, signal_id in zip(
+            fresh, reserve_ids(self.connection, SIGNAL, len(fresh)), strict=True
+        ):
+            signal.id = signal_id
+        insert_many(
+            self.connection,
+            SIGNAL,
+            SIGNAL_COLUMNS,
+            [{**s.values, "id": s.id, "household_id": s.household.id} for s in fresh],
+        )
         merged = [{**s.values, "merged_id": s.id} for s in signals if s.id is not None and s.values]
         if merged:
             self.connection.execute(
                 update(SIGNAL).where(SIGNAL.c.id == bindparam("merged_id")), merged
             )
+
+
+HOUSEHOLD_COLUMNS = tuple(c.name for c in HOUSEHOLD.columns)
+PERSON_COLUMNS = tuple(c.name for c in PERSON.columns if c.name != "id")
+SIGNAL_COLUMNS = tuple(c.name for c in SIGNAL.columns)
+"""The columns each insert fills (a person's id is left to the database)."""
 
 
 def _address(report: Report) -> Address:

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, and_, insert, select, text
+from sqlalchemy import Connection, Table, and_, select, text
 
+from ..store.bulk import insert_many
 from ..store.tables import HouseholdRow, SignalReferenceRow, SignalRow
 from .process import CaseState
 
@@ -75,19 +76,20 @@ def record_references(
     connection: Connection, municipality: str, source: str, references: Mapping[str, int]
 ) -> None:
     """Keep that each of ``references`` (reference -> signal id) of ``source`` was received."""
-    if references:
-        connection.execute(
-            insert(REFERENCE),
-            [
-                {
-                    "municipality": municipality,
-                    "source": source,
-                    "external_reference": reference,
-                    "signal_id": signal,
-                }
-                for reference, signal in references.items()
-            ],
-        )
+    insert_many(
+        connection,
+        REFERENCE,
+        ("municipality", "source", "external_reference", "signal_id"),
+        [
+            {
+                "municipality": municipality,
+                "source": source,
+                "external_reference": reference,
+                "signal_id": signal,
+            }
+            for reference, signal in references.items()
+        ],
+    )
 
 
 def lock_intake(connection: Connection, municipality: str) -> None:

@@ -89,8 +89,10 @@ class SignalReferenceRow(SQLModel, table=True):
 
     __tablename__ = "signal_reference"
     __table_args__ = (
+        # The reference leads: a chunk's lookup (reference IN ...) is then an index condition
+        # even before the planner has statistics on (municipality, source).
         UniqueConstraint(
-            "municipality", "source", "external_reference", name="one_signal_per_reference"
+            "external_reference", "source", "municipality", name="one_signal_per_reference"
         ),
     )
 
@@ -293,8 +295,8 @@ Index(
 # Finding a household by its address (revision 0006; see wijkteamkit.engine.intake).
 Index(
     "ix_household_address",
-    col(HouseholdRow.municipality),
     col(HouseholdRow.postcode),
     col(HouseholdRow.house_number),
     col(HouseholdRow.house_number_suffix),
+    col(HouseholdRow.municipality),
 )

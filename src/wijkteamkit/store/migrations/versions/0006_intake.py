@@ -1,7 +1,7 @@
 """intake: addresses, contact details, debt early-warning signals, signal references
 
 - ``household``: ``house_number`` and ``house_number_suffix``, and the index
-  ``ix_household_address`` (municipality, postcode, number, suffix) that finds a household by
+  ``ix_household_address`` (postcode, number, suffix, municipality) that finds a household by
   its address;
 - ``person``: ``phone`` and ``email`` (personal data, erased with the household), and
   ``birth_date`` may be unknown (a creditor's report need not give it);
@@ -51,7 +51,10 @@ def _columns() -> dict[str, tuple[sa.Column[object], ...]]:
     }
 
 
-ADDRESS_INDEX = ("municipality", "postcode", "house_number", "house_number_suffix")
+ADDRESS_INDEX = ("postcode", "house_number", "house_number_suffix", "municipality")
+"""The postcode leads, as the reference in ``one_signal_per_reference``: a lookup of many
+postcodes (or references) is an index condition even before the planner has statistics that
+say the municipality matches every row."""
 
 BOUND = "municipality = NULLIF(current_setting('wijkteamkit.municipality', true), '')"
 """The tenant policy of revision 0004, for the new table."""
@@ -74,7 +77,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["signal_id"], ["signal.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint(
-            "municipality", "source", "external_reference", name="one_signal_per_reference"
+            "external_reference", "source", "municipality", name="one_signal_per_reference"
         ),
     )
     op.create_index(
