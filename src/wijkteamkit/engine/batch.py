@@ -18,14 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from ..domain.case import AssessmentIn, ConsentIn, PlanIn
+from ..domain import Signal
+from ..domain.case import AssessmentIn, ConsentIn, HouseholdIn, PlanIn
 from .assessments import AssessmentOps, AssessmentResult
 from .consents import ConsentOps
 from .context import Context, Tx
 from .errors import RuleViolation
 from .escalations import EscalationOps
 from .plans import PlanOps
-from .results import HookFailure
+from .results import HookFailure, SignalReceipt
 from .signals import SignalOps
 
 
@@ -56,6 +57,13 @@ class Batch:
     def hook_failures(self) -> tuple[HookFailure, ...]:
         """The event hooks that raised after the batch committed (read it after the block)."""
         return self._context.hook_failures
+
+    def receive_signals(
+        self, items: Iterable[tuple[Signal, HouseholdIn | int]]
+    ) -> list[SignalReceipt]:
+        """Receive each ``(signal, household)``: matched, routed and recorded one after the
+        other, as ``receive_signal`` does; the receipts in order."""
+        return self._signals.receive_signals_in(self.tx, list(items))
 
     def triage(self, items: Iterable[tuple[int, bool]]) -> None:
         """Triage each ``(signal, integral)``."""

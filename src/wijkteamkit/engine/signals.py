@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import Table, bindparam, text, update
 from sqlmodel import col, select
@@ -78,7 +79,37 @@ class SignalOps:
                 tx.refuse(
                     None, "role", f"a {self.context.actor.role.value} does not receive signals"
                 )
-        now = self.context.now()
+        self._check_signal(signal, household, self.context.now())
+        with self.context.transaction("receive_signal") as tx:
+            receipt = self._receive(tx, signal, household)
+        return replace(receipt, hook_failures=self.context.hook_failures)
+
+    def receive_signals_in(
+        self, tx: Tx, items: Sequence[tuple[Signal, HouseholdIn | int]]
+    ) -> list[SignalReceipt]:
+        """Receive each (signal, household) of ``items`` in ``tx``, in order, with the rules of
+        :meth:`receive_signal`; the receipts in order (their hook failures are the batch's).
+
+        Every item's input is checked before anything is written; an error names the item that
+        failed (``item 3: ...``) and leaves nothing of the batch. The items are then matched,
+        routed and written one after the other, since an item may be about the household an
+        earlier one made: a batch saves the transactions, not the statements.
+        """
+        if not items:
+            return []
+        if self.context.actor.role not in RECEIVING_ROLES:
+            tx.refuse(None, "role", f"a {self.context.actor.role.value} does not receive signals")
+        for index, (signal, household) in enumerate(items):
+            with item(index, len(items)):
+                self._check_signal(signal, household, tx.now)
+        receipts = []
+        for index, (signal, household) in enumerate(items):
+            with item(index, len(items)):
+                receipts.append(self._receive(tx, signal, household))
+        return receipts
+
+    def _check_signal(self, signal: Signal, household: HouseholdIn | int, now: datetime) -> None:
+        """What a signal's input must satisfy against the setup and the engine's clock."""
         require_not_future(signal.received_at, now, "received_at")
         require_known(
             signal.indicators,
@@ -89,75 +120,75 @@ class SignalOps:
         if isinstance(household, HouseholdIn):
             for number, person in enumerate(household.members, start=1):
                 require_born(person.birth_date, now, f"birth_date of member {number}")
-        with self.context.transaction("receive_signal") as tx:
-            first = self._received(tx, signal)
-            if first is not None:
-                return first
-            if isinstance(household, HouseholdIn):
-                row = self._known_household(tx, household)
-                if row is None:
-                    row = self._new_household(tx, signal, household)
-            else:
-                row = tx.household(household)
-                if row.case_state == CaseState.CLOSED:
-                    if row.team != self.context.actor.team:
-                        tx.refuse(
-                            row.id,
-                            "team",
-                            f"household {row.id} is closed and only its own team reopens it; "
-                            "report the concern as a new intake (HouseholdIn) instead",
-                        )
-                    self._require_no_other_open(tx, row)
-            team = row.team or tx.hooks.route_signal(
-                signal.model_copy(update={"postcode": signal.postcode or row.postcode})
-            )
-            if row.case_state in (CaseState.ANSWERED, CaseState.CLOSED):
-                move(row, CaseState.SIGNALLED)
-                row.closed_at = None
-            assert row.id is not None
-            record = SignalRow(
-                municipality=self.context.actor.municipality,
-                household_id=row.id,
-                reporter=signal.reporter.value,
-                received_at=signal.received_at,
-                summary=signal.summary,
-                indicators=sorted(signal.indicators),
-                team=team,
-                state=SignalState.RECEIVED,
-                source=signal.source,
-                external_reference=signal.external_reference,
-            )
-            if signal.debt is not None:
-                record.creditor_kind = signal.debt.creditor_kind.value
-                record.creditor = signal.debt.creditor
-                record.arrears_cents = signal.debt.arrears_cents
-                record.arrears_since = signal.debt.arrears_since
-            tx.db.add(record)
-            tx.db.flush()
-            assert record.id is not None
-            if signal.source is not None and signal.external_reference is not None:
-                record_references(
-                    tx.connection,
-                    self.context.actor.municipality,
-                    signal.source,
-                    {signal.external_reference: record.id},
-                )
-            tx.audit(
-                "signal.received",
-                row.id,
-                detail={"signal": record.id, "reporter": record.reporter, "team": team},
-            )
-            household_id, signal_id = row.id, record.id
-            tx.announce(
-                SignalReceived,
-                household_id,
-                signal=signal_id,
-                reporter=signal.reporter.value,
-                team=team,
-            )
-        return SignalReceipt(
-            household=household_id, signal=signal_id, hook_failures=self.context.hook_failures
+
+    def _receive(self, tx: Tx, signal: Signal, household: HouseholdIn | int) -> SignalReceipt:
+        """Match or make the household, route the signal and record it, in ``tx``."""
+        first = self._received(tx, signal)
+        if first is not None:
+            return first
+        if isinstance(household, HouseholdIn):
+            row = self._known_household(tx, household)
+            if row is None:
+                row = self._new_household(tx, signal, household)
+        else:
+            row = tx.household(household)
+            if row.case_state == CaseState.CLOSED:
+                if row.team != self.context.actor.team:
+                    tx.refuse(
+                        row.id,
+                        "team",
+                        f"household {row.id} is closed and only its own team reopens it; "
+                        "report the concern as a new intake (HouseholdIn) instead",
+                    )
+                self._require_no_other_open(tx, row)
+        team = row.team or tx.hooks.route_signal(
+            signal.model_copy(update={"postcode": signal.postcode or row.postcode})
         )
+        if row.case_state in (CaseState.ANSWERED, CaseState.CLOSED):
+            move(row, CaseState.SIGNALLED)
+            row.closed_at = None
+        assert row.id is not None
+        record = SignalRow(
+            municipality=self.context.actor.municipality,
+            household_id=row.id,
+            reporter=signal.reporter.value,
+            received_at=signal.received_at,
+            summary=signal.summary,
+            indicators=sorted(signal.indicators),
+            team=team,
+            state=SignalState.RECEIVED,
+            source=signal.source,
+            external_reference=signal.external_reference,
+        )
+        if signal.debt is not None:
+            record.creditor_kind = signal.debt.creditor_kind.value
+            record.creditor = signal.debt.creditor
+            record.arrears_cents = signal.debt.arrears_cents
+            record.arrears_since = signal.debt.arrears_since
+        tx.db.add(record)
+        tx.db.flush()
+        assert record.id is not None
+        if signal.source is not None and signal.external_reference is not None:
+            record_references(
+                tx.connection,
+                self.context.actor.municipality,
+                signal.source,
+                {signal.external_reference: record.id},
+            )
+        tx.audit(
+            "signal.received",
+            row.id,
+            detail={"signal": record.id, "reporter": record.reporter, "team": team},
+        )
+        household_id, signal_id = row.id, record.id
+        tx.announce(
+            SignalReceived,
+            household_id,
+            signal=signal_id,
+            reporter=signal.reporter.value,
+            team=team,
+        )
+        return SignalReceipt(household=household_id, signal=signal_id, hook_failures=())
 
     def _received(self, tx: Tx, signal: Signal) -> SignalReceipt | None:
         """The first receipt of a signal whose source and reference were received before."""
@@ -340,14 +371,18 @@ _TRIAGE = (
 )
 
 
+_SIGNALS = select(SIGNAL_TABLE.c.id, SIGNAL_TABLE.c.household_id, SIGNAL_TABLE.c.state).where(
+    SIGNAL_TABLE.c.id.in_(bindparam("signals", expanding=True)),
+    SIGNAL_TABLE.c.municipality == bindparam("municipality"),
+)
+
+
 def _signals(tx: Tx, ids: Collection[int]) -> dict[int, _Signal]:
     """The actor's municipality's signals among ``ids``, by id (one query)."""
     keys = sorted(key for key in ids if in_range(tx.db, SignalRow, key))
     if not keys:
         return {}
-    query = select(SIGNAL_TABLE.c.id, SIGNAL_TABLE.c.household_id, SIGNAL_TABLE.c.state).where(
-        SIGNAL_TABLE.c.id.in_(keys), SIGNAL_TABLE.c.municipality == tx.actor.municipality
+    found = tx.connection.execute(
+        _SIGNALS, {"signals": keys, "municipality": tx.actor.municipality}
     )
-    return {
-        key: _Signal(household, state) for key, household, state in tx.connection.execute(query)
-    }
+    return {key: _Signal(household, state) for key, household, state in found}
