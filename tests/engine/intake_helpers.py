@@ -96,3 +96,53 @@ def end_state(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             query = select(*chosen).order_by(*table.primary_key.columns, *chosen[:2])
             state[name] = [tuple(row) for row in connection.execute(query)]
     return state
+
+
+FEED_SIZE = 60
+"""Reports in the concurrency test's feed: repeated addresses, creditors and references."""
+
+
+def feed() -> list[tuple[int, DebtReport]]:
+    """A feed whose reports merge and repeat: 20 addresses, 3 creditors, every 7th a rerun."""
+    creditors = [("energy", "Stroom BV"), ("water", "Water NV"), ("housing", "Woonstichting")]
+    reports = []
+    for n in range(FEED_SIZE):
+        kind, creditor = creditors[n % 3]
+        reference = f"R{n - 7 if n % 7 == 6 else n}"
+        postcode = "1234AB" if n % 2 else "5678CD"
+        reports.append(
+            report(
+                reference,
+                postcode=postcode,
+                house_number=n % 20 + 1,
+                creditor_kind=kind,
+                creditor=creditor,
+                arrears_eur=f"{n}.00",
+            )
+        )
+    return list(enumerate(reports, 2))
+
+
+def ingest_child(url: str, chunk: int, barrier: Any, results: Any) -> None:  # pragma: no cover
+    """In a spawned process: receive :func:`feed` in chunks, starting with the others."""
+    from case_helpers import Clock
+
+    from wijkteamkit.engine.casework import Casework
+    from wijkteamkit.engine.intake import Intake
+    from wijkteamkit.store.database import connect
+    from wijkteamkit.testing import PluginHarness
+
+    try:
+        harness = PluginHarness()
+        harness.register(two_teams())
+        casework = Casework(connect(url), harness.load(), Clock())
+        intake = Intake(casework, SOURCE)
+        rows = feed()
+        barrier.wait(60)
+        outcomes = []
+        for start in range(0, len(rows), chunk):
+            outcomes += [o.outcome.value for o in intake.write(rows[start : start + chunk])]
+        casework.engine.dispose()
+        results.put(outcomes)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
+        results.put(f"{type(exc).__name__}: {exc}")
