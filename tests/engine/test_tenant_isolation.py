@@ -162,10 +162,15 @@ def towns(engine: Engine) -> tuple[CaseSession, CaseSession]:
     return here, there
 
 
+def _ref() -> str:
+    return uuid.uuid4().hex
+
+
 def _case(worker: CaseSession) -> int:
-    """A household with a row in every tenant table: signal, assessment, escalation proposal,
-    consents, a withdrawal, a disclosure, audit entries."""
-    household, signal = worker.receive_signal(SIGNAL, HOUSEHOLD)  # no BSN: always a new one
+    """A household with a row in every tenant table: signal and its reference, assessment,
+    escalation proposal, consents, a withdrawal, a disclosure, audit entries."""
+    referenced = SIGNAL.model_copy(update={"source": "huisarts", "external_reference": _ref()})
+    household, signal = worker.receive_signal(referenced, HOUSEHOLD)  # no BSN: always a new one
     worker.triage(signal, integral=True)
     worker.record_assessment(household, assessment())
     worker.record_consent(consent(household))
