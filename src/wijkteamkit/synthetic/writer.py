@@ -3,7 +3,8 @@
 Each batch of scripts is written in the order of the work process: signals, triage, answered
 questions closed, assessments, consents, escalation decisions, plans drafted and made final,
 de-escalations, cases closed. Within a phase the households are grouped by the team the engine
-routed them to, each acted on by that team's synthetic actor (:mod:`.actors`). The engine's
+routed them to, and each team's synthetic actor (:mod:`.actors`) acts on its group in one
+engine batch (``session.batch()``: one transaction, the same checks as one at a time). The engine's
 clock is set, per phase, to the latest moment a household of the batch reaches that step (never
 moving back within a batch), so every input lies in the engine's past and a consent is given
 before the hand-over it permits.
@@ -21,8 +22,9 @@ from sqlalchemy import Connection, func, select
 from sqlmodel import col
 
 from ..domain.case import Role
+from ..engine.batch import Batch
 from ..engine.casework import CaseSession, Casework
-from ..store.tables import EscalationRow, HouseholdRow
+from ..store.tables import HouseholdRow
 from ..store.tenancy import bind_connection
 from .actors import actor, actor_id
 from .scripts import HouseholdScript
@@ -67,7 +69,7 @@ def write(
 
 
 class _Batch:
-    """One batch of scripts, written phase by phase."""
+    """One batch of scripts, written phase by phase; each phase one engine batch per team."""
 
     def __init__(
         self, casework: Casework, scripts: Sequence[HouseholdScript], summary: Summary
@@ -109,13 +111,19 @@ class _Batch:
         return self.sessions[key]
 
     def _signals(self) -> None:
+        """Each team's worker receives the signals of its neighbourhoods' households; later
+        phases follow the team the engine routed each household to."""
         self._at(max(s.signal.received_at for s in self.scripts))
+        by_team: dict[str, list[HouseholdScript]] = defaultdict(list)
         for script in self.scripts:
-            session = self._session(script.team, Role.WORKER)
-            receipt = session.receive_signal(script.signal, script.household)
-            self.households[script.number] = receipt.household
-            self.signals[script.number] = receipt.signal
-            self.summary.signals[script.signal.reporter.value] += 1
+            by_team[script.team].append(script)
+        for team in sorted(by_team):
+            with self._session(team, Role.WORKER).batch() as batch:
+                receipts = batch.receive_signals((s.signal, s.household) for s in by_team[team])
+            for script, receipt in zip(by_team[team], receipts, strict=True):
+                self.households[script.number] = receipt.household
+                self.signals[script.number] = receipt.signal
+                self.summary.signals[script.signal.reporter.value] += 1
         routed = self._routed()
         for script in self.scripts:
             self.teams[script.number] = routed[self.households[script.number]]
@@ -125,9 +133,9 @@ class _Batch:
         self,
         when: Callable[[HouseholdScript], datetime | None],
         role: Role,
-        act: Callable[[CaseSession, HouseholdScript], None],
+        act: Callable[[Batch, list[HouseholdScript]], None],
     ) -> None:
-        """Run ``act`` for every script that reaches this step, by the household's team."""
+        """Run ``act`` on the scripts that reach this step, in one engine batch per team."""
         due = [s for s in self.scripts if when(s) is not None]
         if not due:
             return
@@ -136,64 +144,81 @@ class _Batch:
         for script in due:
             by_team[self.teams[script.number]].append(script)
         for team in sorted(by_team):
-            session = self._session(team, role)
-            for script in by_team[team]:
-                act(session, script)
+            with self._session(team, role).batch() as batch:
+                act(batch, by_team[team])
 
-    def _triage(self, session: CaseSession, script: HouseholdScript) -> None:
-        session.triage(self.signals[script.number], integral=script.integral)
-        self.summary.single_questions += not script.integral
+    def _triage(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        batch.triage((self.signals[s.number], s.integral) for s in scripts)
+        self.summary.single_questions += sum(not s.integral for s in scripts)
 
-    def _assess(self, session: CaseSession, script: HouseholdScript) -> None:
-        assert script.assessment is not None
-        household = self.households[script.number]
-        result = session.record_assessment(household, script.assessment)
-        self.summary.assessments += 1
-        self.summary.proposed += len(result.proposed)
-        for escalation, target in self._targets(result.proposed).items():
-            self.escalations[household, target] = escalation
-
-    def _consent(self, session: CaseSession, script: HouseholdScript) -> None:
-        assert script.consent is not None
-        session.record_consent(script.consent.for_household(self.households[script.number]))
-        self.summary.consents += 1
-
-    def _decide(self, session: CaseSession, script: HouseholdScript) -> None:
-        household = self.households[script.number]
-        for decision in script.escalations:
-            escalation = self.escalations[household, decision.target]
-            if decision.decision == "confirm":
-                assert decision.responsible is not None and decision.organisation is not None
-                session.confirm_escalation(escalation, decision.responsible, decision.organisation)
-                self.summary.confirmed += 1
-            elif decision.decision == "reject":
-                assert decision.reason is not None
-                session.reject_escalation(escalation, decision.reason)
-                self.summary.rejected += 1
-
-    def _draft(self, session: CaseSession, script: HouseholdScript) -> None:
-        assert script.plan is not None
-        self.plans[script.number] = session.draft_plan(
-            self.households[script.number],
-            script.plan,
-            actor_id(self.teams[script.number], Role.CASE_DIRECTOR),
+    def _assess(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        results = batch.record_assessments(
+            (self.households[s.number], s.assessment) for s in scripts if s.assessment
         )
-        self.summary.plans += 1
+        self.summary.assessments += len(results)
+        for script, result in zip(scripts, results, strict=True):
+            expected = [e.target for e in script.escalations]
+            if len(expected) != len(result.proposed):
+                raise RuntimeError(
+                    f"household {self.households[script.number]}: the rules proposed "
+                    f"{len(result.proposed)} escalation(s), the script expected {len(expected)}"
+                )
+            self.summary.proposed += len(result.proposed)
+            for target, escalation in zip(expected, result.proposed, strict=True):
+                self.escalations[self.households[script.number], target] = escalation
 
-    def _finalise(self, session: CaseSession, script: HouseholdScript) -> None:
-        session.finalise_plan(self.plans[script.number], expected_version=1)
-        self.summary.final_plans += 1
+    def _consent(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        batch.record_consents(
+            s.consent.for_household(self.households[s.number]) for s in scripts if s.consent
+        )
+        self.summary.consents += len(scripts)
 
-    def _end(self, session: CaseSession, script: HouseholdScript) -> None:
-        household = self.households[script.number]
-        for decision in script.escalations:
-            if decision.ends:
-                session.de_escalate(self.escalations[household, decision.target])
-                self.summary.ended += 1
+    def _decide(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        confirmed, rejected = [], []
+        for script in scripts:
+            household = self.households[script.number]
+            for e in script.escalations:
+                escalation = self.escalations[household, e.target]
+                if e.decision == "confirm" and e.responsible and e.organisation:
+                    confirmed.append((escalation, e.responsible, e.organisation))
+                elif e.decision == "reject" and e.reason:
+                    rejected.append((escalation, e.reason))
+        batch.confirm_escalations(confirmed)
+        batch.reject_escalations(rejected)
+        self.summary.confirmed += len(confirmed)
+        self.summary.rejected += len(rejected)
 
-    def _close(self, session: CaseSession, script: HouseholdScript) -> None:
-        session.close_case(self.households[script.number])
-        self.summary.closed += 1
+    def _draft(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        ids = batch.draft_plans(
+            (
+                self.households[s.number],
+                s.plan,
+                actor_id(self.teams[s.number], Role.CASE_DIRECTOR),
+            )
+            for s in scripts
+            if s.plan
+        )
+        self.plans.update(zip((s.number for s in scripts), ids, strict=True))
+        self.summary.plans += len(ids)
+
+    def _finalise(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        batch.finalise_plans((self.plans[s.number], 1) for s in scripts)
+        self.summary.final_plans += len(scripts)
+
+    def _end(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        household = self.households
+        ended = [
+            self.escalations[household[s.number], e.target]
+            for s in scripts
+            for e in s.escalations
+            if e.ends
+        ]
+        batch.de_escalate(ended)
+        self.summary.ended += len(ended)
+
+    def _close(self, batch: Batch, scripts: list[HouseholdScript]) -> None:
+        batch.close_cases(self.households[s.number] for s in scripts)
+        self.summary.closed += len(scripts)
 
     def _routed(self) -> dict[int, str]:
         """The team each household of the batch was routed to."""
@@ -205,18 +230,6 @@ class _Batch:
                 )
             ).all()
         return {int(household or 0): team or "" for household, team in rows}
-
-    def _targets(self, escalations: Sequence[int]) -> dict[int, str]:
-        """The target of each escalation id."""
-        if not escalations:
-            return {}
-        with _reading(self.casework) as connection:
-            rows = connection.execute(
-                select(col(EscalationRow.id), col(EscalationRow.target)).where(
-                    col(EscalationRow.id).in_(list(escalations))
-                )
-            ).all()
-        return {int(escalation or 0): target for escalation, target in rows}
 
 
 @contextmanager
