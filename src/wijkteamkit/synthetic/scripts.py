@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from ..domain import EscalationTarget, MunicipalitySetup, Signal
+from ..domain import EscalationRule, EscalationTarget, MunicipalitySetup, Signal
 from ..domain.case import AssessmentIn, ConsentIn, HouseholdIn, MemberRole, PlanIn
 from ..domain.common import local_date
-from ..domain.escalation import Facts
 from ..domain.signal import CreditorKind, Debt, Reporter
 from ..engine.consent import DisclosurePolicy
+from ..engine.proposals import Proposal, ordered, propose
 from . import addresses, people, plans, scores
 
 BATCH = 150
@@ -185,10 +185,7 @@ class _Maker:
         self.domains = [d.key for d in setup.life_domains]
         self.indicators = {i.key for i in setup.indicators}
         self.policy = DisclosurePolicy.from_setup(setup)
-        self.rules = sorted(setup.escalation_rules, key=lambda r: (r.priority, r.key))
-        self.targets = {
-            t.key: t for t in setup.escalation_targets if isinstance(t, EscalationTarget)
-        }
+        self.rules = ordered(setup)
         self.provisions = plans.maatwerk(setup)
 
     def household(self, number: int, day: int) -> HouseholdScript:
@@ -242,10 +239,10 @@ class _Maker:
             notes={d: f"[synthetisch] zorgen over {d}" for d, s in scored.items() if s == 1},
             held_at=held,
         )
-        proposals = self._proposals(scored, flagged | script.signal.indicators)
+        proposals = propose(self.setup, self.rules, scored, flagged | script.signal.indicators, ())
         consent = None
         if rng.random() < 0.88:
-            targets = {t for _, t in proposals if rng.random() < 0.8}
+            targets = {p.target.key for p in proposals if rng.random() < 0.8}
             consent = ConsentScript(
                 recipients=frozenset({script.team} | targets),
                 scope=frozenset(scored),
@@ -276,23 +273,15 @@ class _Maker:
             closed_at=closed,
         )
 
-    def _proposals(self, scored: dict[str, int], flagged: frozenset[str]) -> list[tuple[str, str]]:
-        """(rule, target) of what the rules propose after a household's first assessment: in
-        priority order, one per target, as the engine does."""
-        facts = Facts(scores=scored, indicators=flagged)
-        proposed: list[tuple[str, str]] = []
-        for rule in self.rules:
-            if rule.target not in {t for _, t in proposed} and rule.when.holds(facts):
-                proposed.append((rule.key, rule.target))
-        return proposed
-
     def _decisions(
         self,
-        proposals: list[tuple[str, str]],
+        proposals: list[Proposal],
         consent: ConsentScript | None,
         at: datetime,
     ) -> tuple[EscalationScript, ...]:
-        """Confirm most, reject some, leave a few proposed; end about half of those confirmed.
+        """What the team leader does with each escalation the engine's rules will propose after
+        the first assessment (:func:`~wijkteamkit.engine.proposals.propose`): confirm most,
+        reject some, leave a few proposed; end about half of those confirmed.
 
         Only what may be handed over is confirmed (the resident consented to the target, or the
         rule's legal basis covers it), and at most one transfer of the lead per household.
@@ -300,8 +289,8 @@ class _Maker:
         rng = self.rng
         decisions = []
         transferred = False
-        for rule, key in proposals:
-            target = self.targets[key]
+        for proposal in proposals:
+            rule, target, key = proposal.rule, proposal.target, proposal.target.key
             transfer = target.handover == "transfer"
             wanted = rng.choices(DECISIONS, (0.65, 0.25, 0.10))[0]
             allowed = self._may_hand_over(rule, target, consent, at) and not (
@@ -312,7 +301,7 @@ class _Maker:
                 transferred = transferred or transfer
                 decisions.append(
                     EscalationScript(
-                        rule,
+                        rule.key,
                         key,
                         target.handover,
                         "confirm",
@@ -324,19 +313,22 @@ class _Maker:
             elif decision == "reject":
                 decisions.append(
                     EscalationScript(
-                        rule, key, target.handover, "reject", reason=rng.choice(REJECTIONS)
+                        rule.key, key, target.handover, "reject", reason=rng.choice(REJECTIONS)
                     )
                 )
             else:
-                decisions.append(EscalationScript(rule, key, target.handover, "leave"))
+                decisions.append(EscalationScript(rule.key, key, target.handover, "leave"))
         return tuple(decisions)
 
     def _may_hand_over(
-        self, rule_key: str, target: EscalationTarget, consent: ConsentScript | None, at: datetime
+        self,
+        rule: EscalationRule,
+        target: EscalationTarget,
+        consent: ConsentScript | None,
+        at: datetime,
     ) -> bool:
         if consent is not None and target.key in consent.recipients:
             return True
-        rule = next(r for r in self.rules if r.key == rule_key)
         basis = self.policy.exceptions.get(rule.legal_basis or "")
         return basis is not None and (
             basis.contains(local_date(at)) and basis.covers(target.key, target.kind.value)
