@@ -149,6 +149,23 @@ def test_the_same_seed_writes_the_same_rows(tmp_path: Path) -> None:
     assert first["household"] != rows("other", 4)["household"]
 
 
+def test_sqlite_and_postgresql_write_the_same_rows(tmp_path: Path) -> None:
+    created = _fixtures._fresh_postgres_database()
+    if created is None:
+        pytest.skip("PostgreSQL not reachable")
+    url, admin = created
+    dumps = []
+    try:
+        for where in (f"sqlite:///{tmp_path}/cases.db", url):
+            engine = open_database(where)
+            generate(Casework(engine, NIJMEGEN), 40, 3)
+            dumps.append(dump(engine))
+            engine.dispose()
+    finally:
+        _fixtures._drop_postgres_database(url, admin)
+    assert dumps[0] == dumps[1]  # ids, times and audit hashes included
+
+
 runner = CliRunner()
 
 
