@@ -221,3 +221,20 @@ def test_the_command_says_why_it_cannot_run(
     assert result.exit_code == 2
     assert json.loads(result.stdout)["error"]["code"] == code
     assert says in result.stderr
+
+
+def test_progress_shows_only_on_a_terminal_and_never_with_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wijkteamkit.cli.common import Format
+    from wijkteamkit.cli.generate_cmd import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with _progress(10, Format.TEXT) as progress:
+        assert progress is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _progress(10, Format.JSON) as progress:
+        assert progress is None
+    with _progress(10, Format.TEXT) as progress:
+        assert progress is not None
+        progress(5)
