@@ -209,3 +209,21 @@ def test_a_debt_is_zero_or_more_euros_in_cents() -> None:
             Debt(creditor_kind="energy", creditor="X", arrears_eur=amount)
     with pytest.raises(ValidationError):
         Debt(creditor_kind="gas", creditor="X", arrears_eur="1.00")
+
+
+def test_the_resident_reads_the_address_contact_details_and_debt(town: Casework) -> None:
+    [bulk] = Intake(town, SOURCE).write(
+        [(2, report("R1", house_number_suffix="b", phone="06-12345678", email="a@b.nl"))]
+    )
+    resident = town.as_actor(actor("resident", "r-1", team=None, household=bulk.household))
+    case = resident.read_case(bulk.household or 0)
+    assert (case.household.house_number, case.household.house_number_suffix) == (1, "B")
+    assert (case.members[0].phone, case.members[0].email) == ("06-12345678", "a@b.nl")
+    [found] = case.signals
+    assert (found.source, found.external_reference, found.creditor_kind, found.creditor) == (
+        SOURCE,
+        "R1",
+        "energy",
+        "Stroom BV",
+    )
+    assert (found.arrears_cents, found.arrears_since) == (12050, date(2015, 12, 1))

@@ -110,6 +110,12 @@ def build_case_file(db: Session, setup: MunicipalitySetup, household: HouseholdR
                 reporter=s.reporter,
                 summary=s.summary,
                 indicators=revealing.indicators(s.indicators),
+                source=s.source,
+                external_reference=s.external_reference,
+                creditor_kind=s.creditor_kind,
+                creditor=s.creditor,
+                arrears_cents=s.arrears_cents,
+                arrears_since=s.arrears_since,
             )
             for s in household_rows(db, SignalRow, hid, setup.code)
         ),

@@ -29,6 +29,8 @@ class HouseholdView(View):
     created_at: Annotated[datetime, NOTHING]
     closed_at: Annotated[datetime | None, NOTHING] = None
     postcode: Annotated[str | None, EVERYTHING] = None
+    house_number: Annotated[int | None, EVERYTHING] = None
+    house_number_suffix: Annotated[str | None, EVERYTHING] = None
     reveals: Reveals = frozenset()
 
 
@@ -40,6 +42,8 @@ class PersonView(View):
     birth_date: Annotated[date | None, NOTHING] = None
     name: Annotated[str | None, NOTHING] = None
     bsn: Annotated[str | None, NOTHING] = None
+    phone: Annotated[str | None, NOTHING] = None
+    email: Annotated[str | None, NOTHING] = None
 
 
 class IndicatorView(View):
@@ -60,6 +64,12 @@ class SignalView(View):
     reporter: Annotated[str | None, EVERYTHING] = None
     summary: Annotated[str | None, EVERYTHING] = None
     indicators: Annotated[tuple[IndicatorView, ...], OWN] = ()
+    source: Annotated[str | None, EVERYTHING] = None
+    external_reference: Annotated[str | None, EVERYTHING] = None
+    creditor_kind: Annotated[str | None, EVERYTHING] = None
+    creditor: Annotated[str | None, EVERYTHING] = None
+    arrears_cents: Annotated[int | None, EVERYTHING] = None
+    arrears_since: Annotated[date | None, EVERYTHING] = None
     reveals: Reveals = frozenset()
 
 
