@@ -3,7 +3,8 @@
 :func:`decide_disclosures` decides many at once (the consent records of every household read
 with one query per table) and records the decisions with one ``executemany``, each bound to its
 audit entry (:func:`~wijkteamkit.store.records.binding_of`); :func:`decide_disclosure` is that
-with one.
+with one. The rows are written through :func:`~wijkteamkit.store.bulk.insert_many` with their ids
+reserved up front, so the record's digest is of exactly the values written.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 
 from ..domain.events import DisclosureDecided
 from ..problems import describe
+from ..store.bulk import insert_many, reserve_ids
 from ..store.records import binding_of
 from ..store.tables import DisclosureRow
 from .consent import Decision, DisclosureRequest, decide
@@ -94,11 +96,10 @@ def record_decisions(
     ]
     if not rows:
         return []
-    ids = tx.connection.execute(
-        insert(DISCLOSURE).returning(DISCLOSURE.c.id, sort_by_parameter_order=True), rows
-    ).scalars()
-    for row, row_id, a, decision in zip(rows, ids, asked, decisions, strict=True):
+    for row, row_id in zip(rows, reserve_ids(tx.connection, DISCLOSURE, len(rows)), strict=True):
         row["id"] = row_id
+    insert_many(tx.connection, DISCLOSURE, list(rows[0]), rows)
+    for row, a, decision in zip(rows, asked, decisions, strict=True):
         tx.audit(
             "disclosure.decided",
             a.household,

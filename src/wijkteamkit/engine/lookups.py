@@ -60,7 +60,7 @@ def households(tx: Tx, ids: Collection[int], *, lock: bool = False) -> dict[int,
     )
     if lock:
         query = query.with_for_update()
-    return {r.id: Household(r.id, r.team, r.case_state) for r in tx.connection.execute(query)}
+    return {r[0]: Household(*r) for r in tx.connection.execute(query)}
 
 
 def household_in(tx: Tx, found: Mapping[int, Household], household_id: int) -> Household:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from ..domain.case import (
     PlanIn,
@@ -24,6 +24,7 @@ from ..domain.common import ActorId
 from ..domain.events import (
     PlanFinalised,
 )
+from ..store.bulk import insert_many, reserve_ids
 from ..store.tables import (
     EscalationRow,
     PlanRow,
@@ -167,11 +168,10 @@ class PlanOps:
                     "finalised_at": None,
                 }
             )
-        created = list(
-            tx.connection.execute(
-                insert(PLANS).returning(PLANS.c.id, sort_by_parameter_order=True), rows
-            ).scalars()
-        )
+        created = reserve_ids(tx.connection, PLANS, len(rows))
+        for row, plan_id in zip(rows, created, strict=True):
+            row["id"] = plan_id
+        insert_many(tx.connection, PLANS, list(rows[0]), rows)
         move_households(tx, moved)
         for row, plan_id in zip(rows, created, strict=True):
             tx.audit(
