@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,6 +24,8 @@ from .results import OperationResult
 ASSESSMENT: Table = AssessmentRow.__table__  # type: ignore[attr-defined]
 ESCALATION: Table = EscalationRow.__table__  # type: ignore[attr-defined]
 SIGNAL: Table = SignalRow.__table__  # type: ignore[attr-defined]
+
+_INSERT = insert(ASSESSMENT).returning(ASSESSMENT.c.id, sort_by_parameter_order=True)
 
 REASSESSABLE = {
     CaseState.HOME_VISIT,
@@ -138,31 +140,48 @@ class AssessmentOps:
             }
             for household_id, assessment in items
         ]
-        statement = insert(ASSESSMENT).returning(ASSESSMENT.c.id, sort_by_parameter_order=True)
-        return list(tx.connection.execute(statement, rows).scalars())
+        return list(tx.connection.execute(_INSERT, rows).scalars())
+
+
+_SIGNALLED = select(SIGNAL.c.household_id, SIGNAL.c.indicators).where(
+    SIGNAL.c.household_id.in_(bindparam("households", expanding=True)),
+    SIGNAL.c.municipality == bindparam("municipality"),
+)
+_OPEN = select(ESCALATION.c.household_id, ESCALATION.c.target).where(
+    ESCALATION.c.household_id.in_(bindparam("households", expanding=True)),
+    ESCALATION.c.municipality == bindparam("municipality"),
+    ESCALATION.c.state.in_([EscalationState.PROPOSED, EscalationState.ACTIVE]),
+)
+_PROPOSE = {
+    dialect: insert_(ESCALATION)
+    .on_conflict_do_nothing(
+        index_elements=["household_id", "target"], index_where=text(OPEN_ESCALATION)
+    )
+    .returning(ESCALATION.c.id, ESCALATION.c.household_id, ESCALATION.c.target)
+    for dialect, insert_ in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+"""A proposal per row, skipped when its target is open already (the partial unique index)."""
 
 
 def _signalled(tx: Tx, household_ids: Collection[int]) -> dict[int, set[str]]:
     """The indicators flagged on any signal of each household."""
-    query = select(SIGNAL.c.household_id, SIGNAL.c.indicators).where(
-        SIGNAL.c.household_id.in_(sorted(household_ids)),
-        SIGNAL.c.municipality == tx.actor.municipality,
-    )
     flagged: dict[int, set[str]] = {}
-    for household_id, indicators in tx.connection.execute(query):
+    found = tx.connection.execute(
+        _SIGNALLED,
+        {"households": sorted(household_ids), "municipality": tx.actor.municipality},
+    )
+    for household_id, indicators in found:
         flagged.setdefault(household_id, set()).update(indicators)
     return flagged
 
 
 def _open_targets(tx: Tx, household_ids: Collection[int]) -> dict[int, set[str]]:
     """The targets of each household's open (proposed or active) escalations."""
-    query = select(ESCALATION.c.household_id, ESCALATION.c.target).where(
-        ESCALATION.c.household_id.in_(sorted(household_ids)),
-        ESCALATION.c.municipality == tx.actor.municipality,
-        ESCALATION.c.state.in_([EscalationState.PROPOSED, EscalationState.ACTIVE]),
-    )
     targets: dict[int, set[str]] = {}
-    for household_id, target in tx.connection.execute(query):
+    found = tx.connection.execute(
+        _OPEN, {"households": sorted(household_ids), "municipality": tx.actor.municipality}
+    )
+    for household_id, target in found:
         targets.setdefault(household_id, set()).add(target)
     return targets
 
@@ -176,9 +195,16 @@ def _insert_proposals(
     ``INSERT ... ON CONFLICT DO NOTHING`` on the partial unique index: a proposal that a
     concurrent assessment made first is skipped, not an error.
     """
-    plans = active_plans(tx, {household_id for household_id, _ in items})
+    proposing = [
+        (household_id, made)
+        for (household_id, _), made in zip(items, proposals, strict=True)
+        if made
+    ]
+    if not proposing:
+        return {}
+    plans = active_plans(tx, {household_id for household_id, _ in proposing})
     rows: list[dict[str, Any]] = []
-    for (household_id, _), made in zip(items, proposals, strict=True):
+    for household_id, made in proposing:
         plan = plans.get(household_id)
         rows += [
             {
@@ -199,17 +225,7 @@ def _insert_proposals(
     created: dict[tuple[int, str], int | None] = {
         (row["household_id"], row["target"]): None for row in rows
     }
-    if not rows:
-        return created
-    dialect = tx.connection.dialect.name
-    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert_(ESCALATION)
-        .on_conflict_do_nothing(
-            index_elements=["household_id", "target"], index_where=text(OPEN_ESCALATION)
-        )
-        .returning(ESCALATION.c.id, ESCALATION.c.household_id, ESCALATION.c.target)
-    )
+    statement = _PROPOSE[tx.connection.dialect.name]
     for escalation, household_id, target in tx.connection.execute(statement, rows):
         created[(household_id, target)] = escalation
     return created

@@ -37,6 +37,7 @@ from .process import (
 from .results import OperationResult
 
 CONSENT: Table = ConsentRow.__table__  # type: ignore[attr-defined]
+_INSERT = insert(CONSENT).returning(CONSENT.c.id, sort_by_parameter_order=True)
 
 
 class ConsentOps:
@@ -89,8 +90,7 @@ class ConsentOps:
             }
             for consent, (purpose, recipients) in zip(consents, folded, strict=True)
         ]
-        statement = insert(CONSENT).returning(CONSENT.c.id, sort_by_parameter_order=True)
-        ids = list(tx.connection.execute(statement, rows).scalars())
+        ids = list(tx.connection.execute(_INSERT, rows).scalars())
         for consent, row, consent_id in zip(consents, rows, ids, strict=True):
             row["id"] = consent_id
             tx.audit(
