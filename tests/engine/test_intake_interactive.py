@@ -227,3 +227,14 @@ def test_the_resident_reads_the_address_contact_details_and_debt(town: Casework)
         "Stroom BV",
     )
     assert (found.arrears_cents, found.arrears_since) == (12050, date(2015, 12, 1))
+
+
+def test_ids_the_bulk_path_reserved_are_not_given_out_again(
+    town: Casework, worker: CaseSession
+) -> None:
+    made = worker.receive_signal(Signal(reporter="gp", received_at=T0), at(None))
+    bulk = Intake(town, SOURCE).write([(2, report("R1")), (3, report("R2", house_number=2))])
+    assert [r.household for r in bulk] == [made.household + 1, made.household + 2]
+    after = worker.receive_signal(Signal(reporter="gp", received_at=T0), at(None))
+    assert after.household == made.household + 3
+    assert after.signal == max(r.signal or 0 for r in bulk) + 1

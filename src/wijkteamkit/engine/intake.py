@@ -173,6 +173,8 @@ class Intake:
         self.indicators = (
             [DEBT_INDICATOR] if casework.setup.get("indicators", DEBT_INDICATOR) else []
         )
+        self.teams: dict[str, str | RuleViolation] = {}
+        """The routing hook's answer per postcode, asked once per postcode (the setup is fixed)."""
 
     def write(self, reports: Sequence[tuple[int, Report]]) -> list[RowOutcome]:
         """Receive ``reports`` (source row number, report) in one transaction; one outcome per
@@ -187,7 +189,7 @@ class Intake:
         with self.context.transaction("ingest") as tx:
             if self.actor.role not in RECEIVING_ROLES:
                 tx.refuse(None, "role", f"a {self.actor.role.value} does not receive signals")
-            chunk = _Chunk(tx, self.source, self.indicators)
+            chunk = _Chunk(tx, self.source, self.indicators, self.teams)
             outcomes = chunk.run(reports)
         return outcomes
 
@@ -230,13 +232,15 @@ class _Received:
 class _Chunk:
     """One chunk in one transaction: the steps of :meth:`Intake.write`."""
 
-    def __init__(self, tx: Tx, source: str, indicators: list[str]) -> None:
+    def __init__(
+        self, tx: Tx, source: str, indicators: list[str], teams: dict[str, str | RuleViolation]
+    ) -> None:
         self.tx = tx
         self.connection: Connection = tx.connection
         self.municipality = tx.actor.municipality
         self.source = source
         self.indicators = indicators
-        self.teams: dict[str, str | RuleViolation] = {}
+        self.teams = teams
 
     def run(self, reports: Sequence[tuple[int, Report]]) -> list[RowOutcome]:
         lock_intake(self.connection, self.municipality)
@@ -324,7 +328,7 @@ class _Chunk:
                 require_born(report.birth_date, self.tx.now, "birth_date")
         except RuleViolation as refused:
             return refused
-        if report.postcode not in self.teams:  # the routing hook: once per postcode
+        if report.postcode not in self.teams:  # the routing hook: once per postcode and run
             signal = Signal.model_construct(  # of validated values: no second validation
                 reporter=Reporter.DEBT_EARLY_WARNING, received_at=at, postcode=report.postcode
             )

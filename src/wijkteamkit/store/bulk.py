@@ -9,7 +9,8 @@ compiles the statement once and converts each value with its column type's own b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
@@ -44,17 +45,15 @@ def insert_many(
     dialect = connection.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     names = list(compiled.positiontup or columns) if compiled.positional else list(columns)
-    convert: list[tuple[str, Callable[[Any], Any] | None]] = [
-        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names
-    ]
-    if compiled.positional:
-        parameters: list[Any] = [
-            tuple(value(row[name]) if value else row[name] for name, value in convert)
-            for row in rows
-        ]
-    else:
-        parameters = [
-            {name: value(row[name]) if value else row[name] for name, value in convert}
-            for row in rows
-        ]
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+    take = itemgetter(*names)
+    parameters: list[Any] = []
+    for row in rows:
+        values = list(take(row)) if len(names) > 1 else [take(row)]
+        for i, process in converted:
+            values[i] = process(values[i])
+        parameters.append(
+            tuple(values) if compiled.positional else dict(zip(names, values, strict=True))
+        )
     connection.exec_driver_sql(compiled.string, parameters)
