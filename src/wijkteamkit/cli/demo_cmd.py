@@ -11,6 +11,9 @@ import typer
 from .common import EXIT_FINDINGS, database_option, fail, parse_date
 from .plugins_cmd import PluginFileOption
 
+MAX_DEMO_SIZE = 1_000_000
+"""The largest caseload and feed the demo makes."""
+
 
 def demo(
     municipality: Annotated[str, typer.Argument(help="CBS code or name.")] = "nijmegen",
@@ -29,11 +32,29 @@ def demo(
             help="The day the pilot starts (YYYY-MM-DD); default 2015-03-02.", show_default=False
         ),
     ] = None,
+    households: Annotated[
+        int,
+        typer.Option(
+            "--households",
+            help="After the pilot, a synthetic caseload of this many households through the "
+            "batch path (0: none).",
+        ),
+    ] = 2000,
+    feed_rows: Annotated[
+        int,
+        typer.Option(
+            "--feed-rows",
+            help="After the pilot, a synthetic debt early-warning feed of this many rows, "
+            "received twice (0: none).",
+        ),
+    ] = 20000,
     plugin_file: PluginFileOption = None,
 ) -> None:
     """Run a pilot: signals, triage, home visits, a plan, an escalation and back, a refused
-    disclosure, and a report under the meldcode; then verify the audit log."""
+    disclosure, and a report under the meldcode; then, at scale, a synthetic caseload, a feed
+    received twice, and a screening of the whole caseload; then verify the audit log."""
     from ..demo import DEFAULT_DAY, run_demo
+    from ..demo_scale import run_at_scale
     from ..engine.casework import Casework
     from ..engine.errors import CaseworkError
     from ..loading import MunicipalityLoadError, UnknownMunicipality
@@ -52,12 +73,17 @@ def demo(
         fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
     except DatabaseError as exc:
         fail(str(exc), kind="database")
+    if not 0 <= households <= MAX_DEMO_SIZE or not 0 <= feed_rows <= MAX_DEMO_SIZE:
+        fail(f"--households and --feed-rows take 0 to {MAX_DEMO_SIZE}")
     try:
         report = run_demo(casework, typer.echo, day)
+        at_scale = run_at_scale(
+            Casework(casework.engine, casework.loaded), typer.echo, households, feed_rows
+        )
     except (CaseworkError, LookupError) as exc:
         fail(f"the demo stopped: {exc}", EXIT_FINDINGS, "casework")
     finally:
         casework.engine.dispose()
     typer.echo(f"database: {url}")
-    if not report.audit_intact:
+    if not report.audit_intact or not at_scale.audit_intact:
         fail("the demo ran, but the audit chain is not intact", EXIT_FINDINGS, "audit")
