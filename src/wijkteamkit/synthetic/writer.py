@@ -53,7 +53,8 @@ def write(
     progress: Progress | None = None,
 ) -> Summary:
     """Write every batch through the engine, counting into ``summary``; the engine's clock is
-    restored afterwards. An engine error stops the run: the batches before it stay written."""
+    restored afterwards. An engine error stops the run: every engine transaction is whole, so
+    the batches before it stay written, and of its own batch the phases before it."""
     started = time.perf_counter()
     clock = casework.clock
     try:
