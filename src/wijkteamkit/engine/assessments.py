@@ -6,11 +6,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, text
+from sqlalchemy import Table, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..domain.case import AssessmentIn
+from ..store.bulk import insert_many, reserve_ids
 from ..store.tables import OPEN_ESCALATION, AssessmentRow, EscalationRow, SignalRow
 from .context import Context, Tx
 from .errors import item
@@ -25,7 +26,7 @@ ASSESSMENT: Table = AssessmentRow.__table__  # type: ignore[attr-defined]
 ESCALATION: Table = EscalationRow.__table__  # type: ignore[attr-defined]
 SIGNAL: Table = SignalRow.__table__  # type: ignore[attr-defined]
 
-_INSERT = insert(ASSESSMENT).returning(ASSESSMENT.c.id, sort_by_parameter_order=True)
+COLUMNS = tuple(column.name for column in ASSESSMENT.columns)
 
 REASSESSABLE = {
     CaseState.HOME_VISIT,
@@ -126,8 +127,10 @@ class AssessmentOps:
         require_not_future(assessment.held_at, tx.now, "held_at")
 
     def _insert(self, tx: Tx, items: Sequence[tuple[int, AssessmentIn]]) -> list[int]:
+        ids = reserve_ids(tx.connection, ASSESSMENT, len(items))
         rows = [
             {
+                "id": assessment_id,
                 "municipality": tx.actor.municipality,
                 "household_id": household_id,
                 "held_at": assessment.held_at,
@@ -138,9 +141,10 @@ class AssessmentOps:
                 "informal_carers": list(assessment.informal_carers),
                 "notes": dict(assessment.notes),
             }
-            for household_id, assessment in items
+            for assessment_id, (household_id, assessment) in zip(ids, items, strict=True)
         ]
-        return list(tx.connection.execute(_INSERT, rows).scalars())
+        insert_many(tx.connection, ASSESSMENT, COLUMNS, rows)
+        return ids
 
 
 _SIGNALLED = select(SIGNAL.c.household_id, SIGNAL.c.indicators).where(

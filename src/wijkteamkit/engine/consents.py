@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 
 from ..domain.case import (
     ConsentIn,
@@ -15,6 +15,7 @@ from ..domain.consent import fold, fold_key
 from ..domain.events import (
     ConsentChanged,
 )
+from ..store.bulk import insert_many, reserve_ids
 from ..store.records import binding, binding_of
 from ..store.tables import (
     ConsentRow,
@@ -37,7 +38,7 @@ from .process import (
 from .results import OperationResult
 
 CONSENT: Table = ConsentRow.__table__  # type: ignore[attr-defined]
-_INSERT = insert(CONSENT).returning(CONSENT.c.id, sort_by_parameter_order=True)
+COLUMNS = tuple(column.name for column in CONSENT.columns)
 
 
 class ConsentOps:
@@ -75,8 +76,10 @@ class ConsentOps:
                     move(household, CaseState.CONSENT_RECORDED)
                 elif household.case_state not in (CaseState.CONCEPT_PLAN, CaseState.FINAL_PLAN):
                     move(household, CaseState.CONSENT_RECORDED)  # raises with the allowed steps
+        ids = reserve_ids(tx.connection, CONSENT, len(consents))
         rows: list[dict[str, Any]] = [
             {
+                "id": consent_id,
                 "municipality": tx.actor.municipality,
                 "household_id": consent.subject,
                 "purpose": purpose,
@@ -88,11 +91,12 @@ class ConsentOps:
                 "given_at": tx.now,
                 "recorded_by": tx.actor.id,
             }
-            for consent, (purpose, recipients) in zip(consents, folded, strict=True)
+            for consent_id, consent, (purpose, recipients) in zip(
+                ids, consents, folded, strict=True
+            )
         ]
-        ids = list(tx.connection.execute(_INSERT, rows).scalars())
+        insert_many(tx.connection, CONSENT, COLUMNS, rows)
         for consent, row, consent_id in zip(consents, rows, ids, strict=True):
-            row["id"] = consent_id
             tx.audit(
                 "consent.given",
                 consent.subject,
