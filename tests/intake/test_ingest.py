@@ -331,3 +331,29 @@ def test_kill_9_during_ingest_loses_nothing_and_duplicates_nothing(
     assert killed_mid_work >= 2 and partial >= 1, "the kills landed while ingest was writing"
     assert not _kill_after(str(feed), url, 600), "the rerun finishes"
     assert state(url) == state(clean)
+
+
+def test_nothing_of_a_written_chunk_stays_in_memory(
+    tmp_path: Path, nijmegen: MunicipalitySetup
+) -> None:
+    """Memory stays bounded: once a chunk is written, none of its reports is held any more (an
+    unserved postcode's refusal, cached for the run, once kept its chunk alive)."""
+    import gc
+
+    from wijkteamkit.engine.casework import Casework
+    from wijkteamkit.intake.feed import DebtReport, open_feed
+    from wijkteamkit.intake.quarantine import Quarantine
+
+    feed = tmp_path / "feed.csv"
+    defects = generated(feed, nijmegen, 400, 41)
+    assert "unknown_postcode" in defects.values()
+    casework = Casework.open("nijmegen", f"sqlite:///{tmp_path}/c.db")
+    try:
+        writer = Intake(casework, "vroegsignalering")
+        with open_feed(feed) as rows, Quarantine(tmp_path / "q.jsonl") as bad:
+            tally = ingest_module.ingest(rows, writer, bad, chunk_rows=100)
+        assert tally.quarantined == 20
+        gc.collect()
+        assert not [o for o in gc.get_objects() if isinstance(o, DebtReport)]
+    finally:
+        casework.engine.dispose()

@@ -335,7 +335,8 @@ class _Chunk:
             try:
                 self.teams[report.postcode] = self.tx.hooks.route_signal(signal)
             except RuleViolation as unserved:
-                self.teams[report.postcode] = unserved
+                # kept for the run without its traceback, whose frames hold this whole chunk
+                self.teams[report.postcode] = unserved.with_traceback(None)
         return self.teams[report.postcode]
 
     def _open_signals(
