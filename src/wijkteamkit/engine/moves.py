@@ -1,8 +1,10 @@
-"""Case states a batch moved in memory, written back with one ``executemany``.
+"""Case states a batch moved in memory, written back with one statement per state reached.
 
 A batch reads its households once (:func:`~wijkteamkit.engine.lookups.households`), moves each
 through the case state machine (:func:`~wijkteamkit.engine.process.move`) item by item, and
-writes the households whose state changed in one statement.
+writes the households whose state changed with ``UPDATE ... WHERE id IN (...)``, one per state
+they reached (an operation mostly moves them all to the same state): on PostgreSQL one round
+trip rather than a statement per household.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from .lookups import HOUSEHOLD, Household
 
 _MOVE = (
     update(HOUSEHOLD)
-    .where(HOUSEHOLD.c.id == bindparam("b_id"))
-    .values(case_state=bindparam("b_state"))
+    .where(HOUSEHOLD.c.id.in_(bindparam("households", expanding=True)))
+    .values(case_state=bindparam("state"))
 )
 
 
@@ -28,10 +30,9 @@ def states(households: Mapping[int, Household]) -> dict[int, str]:
 
 def write_moves(tx: Tx, households: Mapping[int, Household], read: Mapping[int, str]) -> None:
     """Write the case state of every household whose state differs from ``read``."""
-    moved = [
-        {"b_id": key, "b_state": str(household.case_state)}
-        for key, household in households.items()
-        if household.case_state != read[key]
-    ]
-    if moved:
-        tx.connection.execute(_MOVE, moved)
+    moved: dict[str, list[int]] = {}
+    for key, household in households.items():
+        if household.case_state != read[key]:
+            moved.setdefault(str(household.case_state), []).append(key)
+    for state, keys in sorted(moved.items()):
+        tx.connection.execute(_MOVE, {"households": sorted(keys), "state": state})

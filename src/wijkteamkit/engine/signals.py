@@ -324,14 +324,15 @@ class SignalOps:
 
         Every item is checked before anything is written; an error names the item that failed
         (``item 3: ...``) and leaves nothing of the batch. One query reads the signals, one the
-        households; one ``executemany`` writes each.
+        households; one ``UPDATE ... WHERE id IN (...)`` per outcome writes the signals, and
+        the case states as :mod:`.moves` does.
         """
         if not items:
             return
         found = _signals(tx, {signal_id for signal_id, _ in items})
         homes = households(tx, {signal.household_id for signal in found.values()})
         read = states(homes)
-        triaged: list[dict[str, object]] = []
+        triaged: list[str] = []
         for index, (signal_id, integral) in enumerate(items):
             with item(index, len(items)):
                 signal = found.get(signal_id)
@@ -342,17 +343,17 @@ class SignalOps:
                 SIGNAL.check(signal.state, SignalState.TRIAGED, f"signal {signal_id}")
                 signal.state = SignalState.TRIAGED
                 move(household, CaseState.HOME_VISIT if integral else CaseState.ANSWERED)
-                triaged.append(
-                    {"b_id": signal_id, "b_triage": "integral" if integral else "single"}
-                )
-        tx.connection.execute(_TRIAGE, triaged)
+                triaged.append("integral" if integral else "single")
+        for outcome in sorted(set(triaged)):
+            chosen = [s for (s, _), t in zip(items, triaged, strict=True) if t == outcome]
+            tx.connection.execute(_TRIAGE, {"signals": chosen, "triage": outcome})
         write_moves(tx, homes, read)
-        for (signal_id, _), row in zip(items, triaged, strict=True):
+        for (signal_id, _), outcome in zip(items, triaged, strict=True):
             household_id = found[signal_id].household_id
             tx.audit(
                 "signal.triaged",
                 household_id,
-                detail={"signal": signal_id, "triage": row["b_triage"]},
+                detail={"signal": signal_id, "triage": outcome},
             )
 
 
@@ -366,8 +367,8 @@ class _Signal:
 
 _TRIAGE = (
     update(SIGNAL_TABLE)
-    .where(SIGNAL_TABLE.c.id == bindparam("b_id"))
-    .values(state=SignalState.TRIAGED, triage=bindparam("b_triage"))
+    .where(SIGNAL_TABLE.c.id.in_(bindparam("signals", expanding=True)))
+    .values(state=SignalState.TRIAGED, triage=bindparam("triage"))
 )
 
 
