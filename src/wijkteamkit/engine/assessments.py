@@ -67,7 +67,7 @@ class AssessmentOps:
 
         Every item is checked before anything is written; an error names the item that failed
         (``item 3: ...``) and leaves nothing of the batch. One query per table reads what the
-        checks need; one ``executemany`` per table writes.
+        checks need; one statement per table writes.
         """
         if not items:
             return []
