@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlmodel import select as orm_select
 
 from ..domain.case import Role
@@ -46,6 +46,31 @@ class Plan:
     version: int
 
 
+_HOUSEHOLDS = (
+    select(HOUSEHOLD.c.id, HOUSEHOLD.c.team, HOUSEHOLD.c.case_state)
+    .where(
+        HOUSEHOLD.c.id.in_(bindparam("households", expanding=True)),
+        HOUSEHOLD.c.municipality == bindparam("municipality"),
+    )
+    .order_by(HOUSEHOLD.c.id)
+)
+_LOCKED_HOUSEHOLDS = _HOUSEHOLDS.with_for_update()
+_ACTIVE_PLANS = select(
+    PLAN.c.id,
+    PLAN.c.household_id,
+    PLAN.c.team,
+    PLAN.c.state,
+    PLAN.c.case_director,
+    PLAN.c.lead,
+    PLAN.c.version,
+).where(
+    PLAN.c.household_id.in_(bindparam("households", expanding=True)),
+    PLAN.c.municipality == bindparam("municipality"),
+    PLAN.c.state != PlanState.CLOSED,
+)
+"""The batch reads, built once: each call reuses their compiled SQL."""
+
+
 def households(tx: Tx, ids: Collection[int], *, lock: bool = False) -> dict[int, Household]:
     """The actor's municipality's households among ``ids``, by id (one query). ``lock``: lock
     them (``SELECT ... FOR UPDATE`` in id order on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
@@ -53,14 +78,11 @@ def households(tx: Tx, ids: Collection[int], *, lock: bool = False) -> dict[int,
     keys = keys_in_range(tx.db, HouseholdRow, ids)
     if not keys:
         return {}
-    query = (
-        select(HOUSEHOLD.c.id, HOUSEHOLD.c.team, HOUSEHOLD.c.case_state)
-        .where(HOUSEHOLD.c.id.in_(keys), HOUSEHOLD.c.municipality == tx.actor.municipality)
-        .order_by(HOUSEHOLD.c.id)
+    query = _LOCKED_HOUSEHOLDS if lock else _HOUSEHOLDS
+    found = tx.connection.execute(
+        query, {"households": keys, "municipality": tx.actor.municipality}
     )
-    if lock:
-        query = query.with_for_update()
-    return {r[0]: Household(*r) for r in tx.connection.execute(query)}
+    return {r[0]: Household(*r) for r in found}
 
 
 def household_in(tx: Tx, found: Mapping[int, Household], household_id: int) -> Household:
@@ -78,20 +100,11 @@ def active_plans(tx: Tx, household_ids: Collection[int]) -> dict[int, Plan]:
     """The plan that is not closed of each of the households (at most one each), by household."""
     if not household_ids:
         return {}
-    query = select(
-        PLAN.c.id,
-        PLAN.c.household_id,
-        PLAN.c.team,
-        PLAN.c.state,
-        PLAN.c.case_director,
-        PLAN.c.lead,
-        PLAN.c.version,
-    ).where(
-        PLAN.c.household_id.in_(sorted(household_ids)),
-        PLAN.c.municipality == tx.actor.municipality,
-        PLAN.c.state != PlanState.CLOSED,
+    found = tx.connection.execute(
+        _ACTIVE_PLANS,
+        {"households": sorted(household_ids), "municipality": tx.actor.municipality},
     )
-    return {r.household_id: Plan(*r) for r in tx.connection.execute(query)}
+    return {r.household_id: Plan(*r) for r in found}
 
 
 def active_plan(tx: Tx, household_id: int) -> PlanRow | None:
