@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, bindparam, text, update
-from sqlmodel import col, select
+from sqlalchemy import Table, bindparam, select, text, update
 
 from ..domain import Signal
 from ..domain.case import (
@@ -17,6 +17,7 @@ from ..domain.case import (
 from ..domain.events import (
     SignalReceived,
 )
+from ..store.bulk import insert_many, reserve_ids
 from ..store.tables import (
     HouseholdRow,
     PersonRow,
@@ -28,10 +29,18 @@ from .errors import (
     RuleViolation,
     item,
 )
-from .ids import in_range
+from .ids import in_range, keys_in_range
 from .inputs import require_born, require_known, require_not_future
 from .lookups import household_in, households
-from .matching import households_at, lock_intake, received, record_references
+from .matching import (
+    HOUSEHOLD,
+    Address,
+    Receipt,
+    households_at,
+    lock_intake,
+    received,
+    record_references,
+)
 from .moves import states, write_moves
 from .process import (
     SIGNAL,
@@ -48,6 +57,7 @@ second key is the BSN itself (nine digits fit in 32 bits)."""
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, :bsn)")
 
 SIGNAL_TABLE: Table = SignalRow.__table__  # type: ignore[attr-defined]
+PERSON: Table = PersonRow.__table__  # type: ignore[attr-defined]
 
 RECEIVING_ROLES = (Role.INTAKE, *TEAM_ROLES)
 """Who receives signals: a member of a team, or the intake system account."""
@@ -74,14 +84,8 @@ class SignalOps:
         A signal with a ``source`` and ``external_reference`` received before is that receipt:
         the first household and signal ids come back and nothing is written or audited.
         """
-        if self.context.actor.role not in RECEIVING_ROLES:
-            with self.context.transaction("receive_signal") as tx:
-                tx.refuse(
-                    None, "role", f"a {self.context.actor.role.value} does not receive signals"
-                )
-        self._check_signal(signal, household, self.context.now())
         with self.context.transaction("receive_signal") as tx:
-            receipt = self._receive(tx, signal, household)
+            receipt = self.receive_signals_in(tx, [(signal, household)])[0]
         return replace(receipt, hook_failures=self.context.hook_failures)
 
     def receive_signals_in(
@@ -91,9 +95,11 @@ class SignalOps:
         :meth:`receive_signal`; the receipts in order (their hook failures are the batch's).
 
         Every item's input is checked before anything is written; an error names the item that
-        failed (``item 3: ...``) and leaves nothing of the batch. The items are then matched,
-        routed and written one after the other, since an item may be about the household an
-        earlier one made: a batch saves the transactions, not the statements.
+        failed (``item 3: ...``) and leaves nothing of the batch. What the items refer to is read
+        with one query per kind (references, households by id, open households by BSN and by
+        address); the items are then matched in order against indexes each item updates, so an
+        item finds the household an earlier one made, as one at a time would; each table is
+        written with one ``executemany``.
         """
         if not items:
             return []
@@ -102,11 +108,48 @@ class SignalOps:
         for index, (signal, household) in enumerate(items):
             with item(index, len(items)):
                 self._check_signal(signal, household, tx.now)
-        receipts = []
+        intake = _Intake(tx, self._read(tx, items))
         for index, (signal, household) in enumerate(items):
             with item(index, len(items)):
-                receipts.append(self._receive(tx, signal, household))
-        return receipts
+                intake.receive(signal, household)
+        return intake.write()
+
+    def _read(self, tx: Tx, items: Sequence[tuple[Signal, HouseholdIn | int]]) -> _Known:
+        """What the batch's items refer to, one query per kind (on PostgreSQL the intake lock
+        and then every BSN's lock first, in order, as one signal at a time takes them)."""
+        municipality = tx.actor.municipality
+        connection = tx.connection
+        new = [h for _, h in items if isinstance(h, HouseholdIn)]
+        given = {h for _, h in items if not isinstance(h, HouseholdIn)}
+        addresses = {
+            (h.postcode, h.house_number, h.house_number_suffix)
+            for h in new
+            if not h.bsns and h.house_number is not None
+        }
+        sources: dict[str, set[str]] = {}
+        for signal, _ in items:
+            if signal.source is not None and signal.external_reference is not None:
+                sources.setdefault(signal.source, set()).add(signal.external_reference)
+        if sources or addresses:
+            lock_intake(connection, municipality)
+        references = {
+            (source, reference): receipt
+            for source, wanted in sources.items()
+            for reference, receipt in received(connection, municipality, source, wanted).items()
+        }
+        members = _closed_members(tx, given)
+        bsns = frozenset().union(*(h.bsns for h in new), *members.values())
+        by_bsn = _open_with(tx, bsns)
+        at = households_at(connection, municipality, addresses)
+        ids = given | {i for found in by_bsn.values() for i in found} | {h.id for h in at.values()}
+        homes = _homes(tx, ids)
+        return _Known(
+            references=references,
+            members=members,
+            by_bsn={bsn: [homes[i] for i in sorted(found)] for bsn, found in by_bsn.items()},
+            at={address: homes[found.id] for address, found in at.items()},
+            homes=homes,
+        )
 
     def _check_signal(self, signal: Signal, household: HouseholdIn | int, now: datetime) -> None:
         """What a signal's input must satisfy against the setup and the engine's clock."""
@@ -120,198 +163,6 @@ class SignalOps:
         if isinstance(household, HouseholdIn):
             for number, person in enumerate(household.members, start=1):
                 require_born(person.birth_date, now, f"birth_date of member {number}")
-
-    def _receive(self, tx: Tx, signal: Signal, household: HouseholdIn | int) -> SignalReceipt:
-        """Match or make the household, route the signal and record it, in ``tx``."""
-        first = self._received(tx, signal)
-        if first is not None:
-            return first
-        if isinstance(household, HouseholdIn):
-            row = self._known_household(tx, household)
-            if row is None:
-                row = self._new_household(tx, signal, household)
-        else:
-            row = tx.household(household)
-            if row.case_state == CaseState.CLOSED:
-                if row.team != self.context.actor.team:
-                    tx.refuse(
-                        row.id,
-                        "team",
-                        f"household {row.id} is closed and only its own team reopens it; "
-                        "report the concern as a new intake (HouseholdIn) instead",
-                    )
-                self._require_no_other_open(tx, row)
-        team = row.team or tx.hooks.route_signal(
-            signal.model_copy(update={"postcode": signal.postcode or row.postcode})
-        )
-        if row.case_state in (CaseState.ANSWERED, CaseState.CLOSED):
-            move(row, CaseState.SIGNALLED)
-            row.closed_at = None
-        assert row.id is not None
-        record = SignalRow(
-            municipality=self.context.actor.municipality,
-            household_id=row.id,
-            reporter=signal.reporter.value,
-            received_at=signal.received_at,
-            summary=signal.summary,
-            indicators=sorted(signal.indicators),
-            team=team,
-            state=SignalState.RECEIVED,
-            source=signal.source,
-            external_reference=signal.external_reference,
-        )
-        if signal.debt is not None:
-            record.creditor_kind = signal.debt.creditor_kind.value
-            record.creditor = signal.debt.creditor
-            record.arrears_cents = signal.debt.arrears_cents
-            record.arrears_since = signal.debt.arrears_since
-        tx.db.add(record)
-        tx.db.flush()
-        assert record.id is not None
-        if signal.source is not None and signal.external_reference is not None:
-            record_references(
-                tx.connection,
-                self.context.actor.municipality,
-                signal.source,
-                {signal.external_reference: record.id},
-            )
-        tx.audit(
-            "signal.received",
-            row.id,
-            detail={"signal": record.id, "reporter": record.reporter, "team": team},
-        )
-        household_id, signal_id = row.id, record.id
-        tx.announce(
-            SignalReceived,
-            household_id,
-            signal=signal_id,
-            reporter=signal.reporter.value,
-            team=team,
-        )
-        return SignalReceipt(household=household_id, signal=signal_id, hook_failures=())
-
-    def _received(self, tx: Tx, signal: Signal) -> SignalReceipt | None:
-        """The first receipt of a signal whose source and reference were received before."""
-        if signal.source is None or signal.external_reference is None:
-            return None
-        lock_intake(tx.connection, self.context.actor.municipality)
-        found = received(
-            tx.connection,
-            self.context.actor.municipality,
-            signal.source,
-            [signal.external_reference],
-        ).get(signal.external_reference)
-        if found is None:
-            return None
-        return SignalReceipt(household=found.household, signal=found.signal, hook_failures=())
-
-    def _new_household(self, tx: Tx, signal: Signal, household: HouseholdIn) -> HouseholdRow:
-        team = tx.hooks.route_signal(
-            signal.model_copy(update={"postcode": signal.postcode or household.postcode})
-        )
-        row = HouseholdRow(
-            municipality=self.context.actor.municipality,
-            neighbourhood=self._team_neighbourhood(team),
-            team=team,
-            postcode=household.postcode,
-            house_number=household.house_number,
-            house_number_suffix=household.house_number_suffix,
-            case_state=CaseState.SIGNALLED,
-            created_at=tx.now,
-        )
-        tx.db.add(row)
-        tx.db.flush()
-        assert row.id is not None
-        for person in household.members:
-            tx.db.add(
-                PersonRow(
-                    municipality=self.context.actor.municipality,
-                    household_id=row.id,
-                    **person.model_dump(),
-                )
-            )
-        return row
-
-    def _known_household(self, tx: Tx, household: HouseholdIn) -> HouseholdRow | None:
-        """The open household one of these members' BSNs is already in, or without BSNs the
-        open household at the address given, if any (audited)."""
-        if not household.bsns:
-            return self._household_at(tx, household)
-        found = self._open_households_with(tx, household.bsns)
-        if len(found) > 1:
-            tx.audit("signal.refused", None, outcome="deny", reason="bsn_in_several_households")
-            tx.keep()
-            raise RuleViolation(
-                "the members' BSNs are in more than one open household; close or merge those "
-                "households first",
-                rule="one-household-per-bsn",
-            )
-        if not found:
-            return None
-        row = tx.get(HouseholdRow, found[0], "household")
-        tx.audit("signal.matched", row.id, detail={"by": "bsn"})
-        return row
-
-    def _household_at(self, tx: Tx, household: HouseholdIn) -> HouseholdRow | None:
-        """The open household at the new household's address (the bulk intake's rule)."""
-        if household.house_number is None:
-            return None
-        municipality = self.context.actor.municipality
-        lock_intake(tx.connection, municipality)
-        address = (household.postcode, household.house_number, household.house_number_suffix)
-        found = households_at(tx.connection, municipality, [address]).get(address)
-        if found is None:
-            return None
-        row = tx.get(HouseholdRow, found.id, "household")
-        tx.audit("signal.matched", row.id, detail={"by": "address"})
-        return row
-
-    def _require_no_other_open(self, tx: Tx, household: HouseholdRow) -> None:
-        """Reopening a closed household must not put a BSN in two open households."""
-        bsns = tx.db.exec(
-            select(PersonRow.bsn).where(
-                PersonRow.household_id == household.id,
-                PersonRow.municipality == self.context.actor.municipality,
-            )
-        ).all()
-        if self._open_households_with(tx, frozenset(b for b in bsns if b), household.id):
-            raise RuleViolation(
-                f"a member of household {household.id} is in another open household; "
-                "add the signal to that household instead",
-                rule="one-household-per-bsn",
-            )
-
-    def _open_households_with(
-        self, tx: Tx, bsns: frozenset[str], excluding: int | None = None
-    ) -> list[int]:
-        """Ids of the open households of the municipality with any of ``bsns`` among their
-        members. On PostgreSQL each BSN is locked first (until commit), so two intakes of one
-        BSN run one after the other; SQLite serialises writers already (``BEGIN IMMEDIATE``)."""
-        if not bsns:
-            return []
-        municipality = self.context.actor.municipality
-        if tx.db.get_bind().dialect.name == "postgresql":
-            namespace = BSN_LOCK_NAMESPACE + int(municipality[2:])
-            for bsn in sorted(bsns):
-                tx.db.connection().execute(_LOCK, {"namespace": namespace, "bsn": int(bsn)})
-        query = (
-            select(PersonRow.household_id)
-            .join(HouseholdRow, col(HouseholdRow.id) == PersonRow.household_id)
-            .where(
-                PersonRow.municipality == municipality,
-                HouseholdRow.municipality == municipality,
-                col(PersonRow.bsn).in_(sorted(bsns)),
-                HouseholdRow.case_state != CaseState.CLOSED,
-            )
-            .distinct()
-        )
-        if excluding is not None:
-            query = query.where(HouseholdRow.id != excluding)
-        return sorted(tx.db.exec(query).all())
-
-    def _team_neighbourhood(self, team: str) -> str | None:
-        found = self.context.setup.get("teams", team)
-        return getattr(found, "neighbourhood", None)
 
     def triage(self, signal_id: int, integral: bool) -> OperationResult:
         """Triage a signal: a single question answered at once, or integral (a home visit)."""
@@ -387,3 +238,363 @@ def _signals(tx: Tx, ids: Collection[int]) -> dict[int, _Signal]:
         _SIGNALS, {"signals": keys, "municipality": tx.actor.municipality}
     )
     return {key: _Signal(household, state) for key, household, state in found}
+
+
+@dataclass(slots=True, eq=False)
+class _Home:
+    """A household as receiving signals sees it; ``id`` is ``None`` for one the batch makes
+    until the ids are reserved."""
+
+    id: int | None
+    team: str | None
+    case_state: str
+    postcode: str
+    address: Address | None
+
+
+@dataclass(slots=True, eq=False)
+class _New:
+    """A signal the batch writes, with its household (and its id, once reserved)."""
+
+    home: _Home
+    values: dict[str, Any]
+    id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What a batch of signals refers to, as read before its first item."""
+
+    references: dict[tuple[str, str], Receipt]
+    """(source, reference) -> the first receipt, of those received before."""
+    members: dict[int, frozenset[str]]
+    """The BSNs of each closed household an item gives by id."""
+    by_bsn: dict[str, list[_Home]]
+    """The open households with each BSN of the batch, by id."""
+    at: dict[Address, _Home]
+    """The open household at each address the batch looks up (the oldest)."""
+    homes: dict[int, _Home]
+    """The households the items give by id or the lookups found, by id."""
+
+
+class _Intake:
+    """One batch of signals matched in item order against indexes each item updates, then
+    written: households, persons, signals and references with one ``executemany`` each, the
+    audit entries and events in item order."""
+
+    def __init__(self, tx: Tx, known: _Known) -> None:
+        self.tx = tx
+        self.known = known
+        self.references: dict[tuple[str, str], Receipt | _New] = dict(known.references)
+        self.receipts: list[Receipt | _New] = []
+        self.steps: list[tuple[str, _Home, dict[str, Any]] | _New] = []
+        self.homes: list[tuple[_Home, HouseholdIn]] = []
+        self.signals: list[_New] = []
+        self.moved: dict[int, _Home] = {}
+        self.teams: dict[str, str] = {}
+
+    def receive(self, signal: Signal, household: HouseholdIn | int) -> None:
+        """Match or make the item's household, route the signal and keep it for writing."""
+        key = None
+        if signal.source is not None and signal.external_reference is not None:
+            key = (signal.source, signal.external_reference)
+            first = self.references.get(key)
+            if first is not None:
+                self.receipts.append(first)
+                return
+        if isinstance(household, HouseholdIn):
+            home = self._known_household(household) or self._new_household(signal, household)
+        else:
+            home = self._given(household)
+        team = home.team or self._route(signal, home.postcode)
+        if home.case_state in (CaseState.ANSWERED, CaseState.CLOSED):
+            self._reopen(home)
+        new = _New(home, _signal_values(self.tx, signal, team))
+        self.signals.append(new)
+        self.steps.append(new)
+        self.receipts.append(new)
+        if key is not None:
+            self.references[key] = new
+
+    def _known_household(self, household: HouseholdIn) -> _Home | None:
+        """The open household with one of the members' BSNs, or without BSNs the open household
+        at the address given, if any (audited as ``signal.matched``)."""
+        if not household.bsns:
+            if household.house_number is None:
+                return None
+            address = (household.postcode, household.house_number, household.house_number_suffix)
+            return self._matched(self.known.at.get(address), "address")
+        found: list[_Home] = []
+        for bsn in sorted(household.bsns):
+            found += [h for h in self.known.by_bsn.get(bsn, ()) if h not in found]
+        if len(found) > 1:
+            self.tx.discard()
+            self.tx.audit(
+                "signal.refused", None, outcome="deny", reason="bsn_in_several_households"
+            )
+            self.tx.keep()
+            raise RuleViolation(
+                "the members' BSNs are in more than one open household; close or merge those "
+                "households first",
+                rule="one-household-per-bsn",
+            )
+        return self._matched(found[0] if found else None, "bsn")
+
+    def _matched(self, home: _Home | None, by: str) -> _Home | None:
+        if home is not None:
+            self.steps.append(("signal.matched", home, {"detail": {"by": by}}))
+        return home
+
+    def _new_household(self, signal: Signal, household: HouseholdIn) -> _Home:
+        team = self._route(signal, household.postcode)
+        address = None
+        if household.house_number is not None:
+            address = (household.postcode, household.house_number, household.house_number_suffix)
+        home = _Home(None, team, CaseState.SIGNALLED, household.postcode, address)
+        self.homes.append((home, household))
+        self._open(home, household.bsns)
+        return home
+
+    def _given(self, household: int) -> _Home:
+        """The household an item gives by id; a closed one only its own team reopens, and only
+        while none of its members is in another open household."""
+        tx = self.tx
+        home = self.known.homes.get(household)
+        if home is None:
+            raise NotFound(f"no household {household!r:.40} in {tx.setup.municipality.name}")
+        if home.case_state == CaseState.CLOSED:
+            if home.team != tx.actor.team:
+                tx.refuse(
+                    home.id,
+                    "team",
+                    f"household {home.id} is closed and only its own team reopens it; "
+                    "report the concern as a new intake (HouseholdIn) instead",
+                )
+            bsns = self.known.members.get(household, frozenset())
+            if any(h is not home for b in bsns for h in self.known.by_bsn.get(b, ())):
+                raise RuleViolation(
+                    f"a member of household {home.id} is in another open household; "
+                    "add the signal to that household instead",
+                    rule="one-household-per-bsn",
+                )
+        return home
+
+    def _reopen(self, home: _Home) -> None:
+        """Back to signalled: an answered case, or a closed one, whose members and address the
+        later items then find open."""
+        closed = home.case_state == CaseState.CLOSED
+        move(home, CaseState.SIGNALLED)
+        if home.id is not None:
+            self.moved[home.id] = home
+        if closed and home.id is not None:
+            self._open(home, self.known.members.get(home.id, frozenset()))
+
+    def _open(self, home: _Home, bsns: frozenset[str]) -> None:
+        """``home`` is open from now on: the later items find it by its BSNs and address."""
+        for bsn in bsns:
+            self.known.by_bsn.setdefault(bsn, []).append(home)
+        if home.address is not None:
+            oldest = self.known.at.get(home.address)
+            if oldest is None or (
+                home.id is not None and (oldest.id is None or home.id < oldest.id)
+            ):
+                self.known.at[home.address] = home
+
+    def _route(self, signal: Signal, postcode: str) -> str:
+        """The team of the signal's postcode, or the household's; asked once per postcode."""
+        where = signal.postcode or postcode
+        team = self.teams.get(where)
+        if team is None:
+            team = self.tx.hooks.route_signal(signal.model_copy(update={"postcode": where}))
+            self.teams[where] = team
+        return team
+
+    def write(self) -> list[SignalReceipt]:
+        """Write what the items made, audit and announce in item order; the receipts."""
+        tx = self.tx
+        connection = tx.connection
+        municipality = tx.actor.municipality
+        for (home, _), key in zip(
+            self.homes, reserve_ids(connection, HOUSEHOLD, len(self.homes)), strict=True
+        ):
+            home.id = key
+        insert_many(
+            connection,
+            HOUSEHOLD,
+            _HOUSEHOLD_COLUMNS,
+            [
+                {
+                    "id": home.id,
+                    "municipality": municipality,
+                    "neighbourhood": _team_neighbourhood(tx, home.team),
+                    "team": home.team,
+                    "postcode": home.postcode,
+                    "house_number": household.house_number,
+                    "house_number_suffix": household.house_number_suffix,
+                    "case_state": str(home.case_state),
+                    "created_at": tx.now,
+                    "closed_at": None,
+                }
+                for home, household in self.homes
+            ],
+        )
+        insert_many(
+            connection,
+            PERSON,
+            _PERSON_COLUMNS,
+            [
+                {**person.model_dump(), "municipality": municipality, "household_id": home.id}
+                for home, household in self.homes
+                for person in household.members
+            ],
+        )
+        if self.moved:
+            connection.execute(
+                _REOPEN,
+                [{"b_id": key, "b_state": str(h.case_state)} for key, h in self.moved.items()],
+            )
+        for new, key in zip(
+            self.signals, reserve_ids(connection, SIGNAL_TABLE, len(self.signals)), strict=True
+        ):
+            new.id = key
+        insert_many(
+            connection,
+            SIGNAL_TABLE,
+            _SIGNAL_COLUMNS,
+            [{**new.values, "id": new.id, "household_id": new.home.id} for new in self.signals],
+        )
+        by_source: dict[str, dict[str, int]] = {}
+        for new in self.signals:
+            source, reference = new.values["source"], new.values["external_reference"]
+            if source is not None and reference is not None:
+                by_source.setdefault(source, {})[reference] = new.id
+        for source, references in by_source.items():
+            record_references(connection, municipality, source, references)
+        for step in self.steps:
+            if isinstance(step, _New):
+                self._received(step)
+            else:
+                action, home, fields = step
+                tx.audit(action, home.id, **fields)
+        return [
+            SignalReceipt(household=r.home.id or 0, signal=r.id, hook_failures=())
+            if isinstance(r, _New)
+            else SignalReceipt(household=r.household, signal=r.signal, hook_failures=())
+            for r in self.receipts
+        ]
+
+    def _received(self, new: _New) -> None:
+        household, team, reporter = new.home.id, new.values["team"], new.values["reporter"]
+        self.tx.audit(
+            "signal.received",
+            household,
+            detail={"signal": new.id, "reporter": reporter, "team": team},
+        )
+        assert household is not None
+        self.tx.announce(SignalReceived, household, signal=new.id, reporter=reporter, team=team)
+
+
+def _signal_values(tx: Tx, signal: Signal, team: str) -> dict[str, Any]:
+    """The signal's row but for its id and household."""
+    debt = signal.debt
+    return {
+        "municipality": tx.actor.municipality,
+        "reporter": signal.reporter.value,
+        "received_at": signal.received_at,
+        "summary": signal.summary,
+        "indicators": sorted(signal.indicators),
+        "team": team,
+        "state": SignalState.RECEIVED.value,
+        "triage": None,
+        "source": signal.source,
+        "external_reference": signal.external_reference,
+        "creditor_kind": None if debt is None else debt.creditor_kind.value,
+        "creditor": None if debt is None else debt.creditor,
+        "arrears_cents": None if debt is None else debt.arrears_cents,
+        "arrears_since": None if debt is None else debt.arrears_since,
+    }
+
+
+def _team_neighbourhood(tx: Tx, team: str | None) -> str | None:
+    found = tx.setup.get("teams", team) if team is not None else None
+    return getattr(found, "neighbourhood", None)
+
+
+def _closed_members(tx: Tx, ids: Collection[int]) -> dict[int, frozenset[str]]:
+    """The members' BSNs of those of the households that are closed (one query)."""
+    keys = keys_in_range(tx.db, HouseholdRow, ids)
+    if not keys:
+        return {}
+    query = (
+        select(PERSON.c.household_id, PERSON.c.bsn)
+        .join(HOUSEHOLD, HOUSEHOLD.c.id == PERSON.c.household_id)
+        .where(
+            HOUSEHOLD.c.id.in_(keys),
+            HOUSEHOLD.c.municipality == tx.actor.municipality,
+            HOUSEHOLD.c.case_state == CaseState.CLOSED.value,
+            PERSON.c.municipality == tx.actor.municipality,
+            PERSON.c.bsn.is_not(None),
+        )
+    )
+    found: dict[int, set[str]] = {}
+    for household, bsn in tx.connection.execute(query):
+        found.setdefault(household, set()).add(bsn)
+    return {key: frozenset(bsns) for key, bsns in found.items()}
+
+
+def _open_with(tx: Tx, bsns: frozenset[str]) -> dict[str, set[int]]:
+    """The open households of the municipality with each of ``bsns`` among their members (one
+    query). On PostgreSQL each BSN is locked first, in order (until commit), so two intakes of
+    one BSN run one after the other; SQLite serialises writers already (``BEGIN IMMEDIATE``)."""
+    if not bsns:
+        return {}
+    municipality = tx.actor.municipality
+    if tx.connection.dialect.name == "postgresql":
+        namespace = BSN_LOCK_NAMESPACE + int(municipality[2:])
+        for bsn in sorted(bsns):
+            tx.connection.execute(_LOCK, {"namespace": namespace, "bsn": int(bsn)})
+    query = (
+        select(PERSON.c.bsn, PERSON.c.household_id)
+        .join(HOUSEHOLD, HOUSEHOLD.c.id == PERSON.c.household_id)
+        .where(
+            PERSON.c.municipality == municipality,
+            HOUSEHOLD.c.municipality == municipality,
+            PERSON.c.bsn.in_(sorted(bsns)),
+            HOUSEHOLD.c.case_state != CaseState.CLOSED.value,
+        )
+    )
+    found: dict[str, set[int]] = {}
+    for bsn, household in tx.connection.execute(query):
+        found.setdefault(bsn, set()).add(household)
+    return found
+
+
+def _homes(tx: Tx, ids: Collection[int]) -> dict[int, _Home]:
+    """The municipality's households among ``ids``, by id (one query)."""
+    keys = keys_in_range(tx.db, HouseholdRow, ids)
+    if not keys:
+        return {}
+    query = select(
+        HOUSEHOLD.c.id,
+        HOUSEHOLD.c.team,
+        HOUSEHOLD.c.case_state,
+        HOUSEHOLD.c.postcode,
+        HOUSEHOLD.c.house_number,
+        HOUSEHOLD.c.house_number_suffix,
+    ).where(HOUSEHOLD.c.id.in_(keys), HOUSEHOLD.c.municipality == tx.actor.municipality)
+    return {
+        key: _Home(key, team, state, postcode, None if n is None else (postcode, n, suffix))
+        for key, team, state, postcode, n, suffix in tx.connection.execute(query)
+    }
+
+
+_REOPEN = (
+    update(HOUSEHOLD)
+    .where(HOUSEHOLD.c.id == bindparam("b_id"))
+    .values(case_state=bindparam("b_state"), closed_at=None)
+)
+
+_HOUSEHOLD_COLUMNS = tuple(c.name for c in HOUSEHOLD.columns)
+_PERSON_COLUMNS = tuple(c.name for c in PERSON.columns if c.name != "id")
+_SIGNAL_COLUMNS = tuple(c.name for c in SIGNAL_TABLE.columns)
+"""The columns each insert fills (a person's id is left to the database)."""
