@@ -57,24 +57,16 @@ def demo(
     from ..demo_scale import run_at_scale
     from ..engine.casework import Casework
     from ..engine.errors import CaseworkError
-    from ..loading import MunicipalityLoadError, UnknownMunicipality
-    from ..store.database import DatabaseError
+    from .loader import open_casework
 
+    if not 0 <= households <= MAX_DEMO_SIZE or not 0 <= feed_rows <= MAX_DEMO_SIZE:
+        fail(f"--households and --feed-rows take 0 to {MAX_DEMO_SIZE}")
     day = parse_date(on) or DEFAULT_DAY
     url = (
         database_option(database)
         or f"sqlite:///{Path(tempfile.mkdtemp(prefix='wijkteamkit-demo-')) / 'demo.db'}"
     )
-    try:
-        casework = Casework.open(municipality, url, plugin_file or [])
-    except UnknownMunicipality as exc:
-        fail(str(exc), kind="unknown-municipality")
-    except MunicipalityLoadError as exc:
-        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
-    except DatabaseError as exc:
-        fail(str(exc), kind="database")
-    if not 0 <= households <= MAX_DEMO_SIZE or not 0 <= feed_rows <= MAX_DEMO_SIZE:
-        fail(f"--households and --feed-rows take 0 to {MAX_DEMO_SIZE}")
+    casework = open_casework(municipality, url, plugin_file)
     try:
         report = run_demo(casework, typer.echo, day)
         at_scale = run_at_scale(

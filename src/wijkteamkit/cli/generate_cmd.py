@@ -121,27 +121,19 @@ def caseload(
     municipality already unless --append is given. Exit 1 when the engine refuses a step (what
     was written before stays), 2 when it cannot run.
     """
-    from ..engine.casework import Casework
     from ..engine.errors import CaseworkError
-    from ..loading import MunicipalityLoadError, UnknownMunicipality
-    from ..store.database import DatabaseError, database_url
+    from ..store.database import database_url
     from ..synthetic.scripts import DEFAULT_START
     from ..synthetic.scripts import caseload as scripts
     from ..synthetic.summary import Summary
     from ..synthetic.writer import existing_households, write
+    from .loader import open_casework
 
     if not 1 <= households <= MAX_HOUSEHOLDS:
         fail(f"--households {households} is out of range; give 1 to {MAX_HOUSEHOLDS}")
     first_day = parse_date(start, "--start") or DEFAULT_START
     url = database_option(database) or database_url()
-    try:
-        casework = Casework.open(municipality, url, plugin_file or [])
-    except UnknownMunicipality as exc:
-        fail(str(exc), kind="unknown-municipality")
-    except MunicipalityLoadError as exc:
-        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
-    except DatabaseError as exc:
-        fail(str(exc), kind="database")
+    casework = open_casework(municipality, url, plugin_file)
     setup = casework.setup
     summary = Summary(setup.code, seed)
     try:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .common import fail
 
 if TYPE_CHECKING:
+    from ..engine.casework import Casework
     from ..loading import LoadedMunicipality
 
 
@@ -24,6 +25,19 @@ def load_one(municipality: str, plugin_files: list[Path] | None) -> LoadedMunici
     if not report.loaded or report.errors:
         fail("could not load the setup: " + "; ".join(str(e) for e in report.errors), kind="load")
     return report.loaded[0]
+
+
+def open_casework(municipality: str, url: str, plugin_files: list[Path] | None) -> Casework:
+    """The engine for ``municipality`` on the database at ``url`` (created or migrated), or a
+    one-line error and exit 2."""
+    from ..engine.casework import Casework
+    from ..store.database import DatabaseError, open_database
+
+    loaded = load_one(municipality, plugin_files)
+    try:
+        return Casework(open_database(url), loaded)
+    except DatabaseError as exc:
+        fail(str(exc), kind="database")
 
 
 def behaviour_hook(
