@@ -8,12 +8,11 @@ rules propose the multi-problem team, and the team leader confirms the escalatio
 decision, a disclosure record, the lead moves). Every step is its own audited transaction.
 
 The batch path runs the same cycle for ``--batch-households`` households, ``--batch-size``
-(default 100) per transaction: the signals arrive as creditors' reports through the bulk intake
-(``engine/intake.py``, one transaction; ``Batch.receive_signals`` runs receive_signal's own
-ORM path item after item: on this cycle 1/81 of raw ``executemany``'s rows/s instead of 1/8), then ``with
-session.batch() as batch:`` triage, record_assessments, record_consents, draft_plans and
-finalise_plans for the worker, and one batch of the team leader confirming the escalations of
-those households: 3 transactions per 100 households.
+(default 100) per transaction: ``with session.batch() as batch:`` receive_signals (``--signals
+batch``, the default; ``--signals intake``: the signals arrive as creditors' reports through the
+bulk intake, ``engine/intake.py``, in a transaction of their own), triage, record_assessments, record_consents, draft_plans
+and finalise_plans for the worker, and one batch of the team leader confirming the escalations
+of those households: 2 transactions per 100 households (3 with the intake).
 
 Backends: SQLite (a fresh temporary file) and PostgreSQL (a fresh scratch database created next to
 ``--postgres-url`` and dropped afterwards; skipped with a message when the server is unreachable).
@@ -214,7 +213,12 @@ def one_household(
 
 
 def run_engine(
-    backend: str, url: str, households: int, escalate_every: int, batch_size: int = 0
+    backend: str,
+    url: str,
+    households: int,
+    escalate_every: int,
+    batch_size: int = 0,
+    signals: str = "batch",
 ) -> tuple[EngineRun, Casework]:
     """The cycle for ``households``: one at a time (``batch_size`` 0), or in batches."""
     clock = Clock()
@@ -232,7 +236,7 @@ def run_engine(
         ]
         escalated += sum(escalates)
         if batch_size:
-            some_households(casework, worker, leader, clock, numbers, escalates)
+            some_households(casework, worker, leader, clock, numbers, escalates, signals)
         else:
             one_household(worker, leader, clock, first, escalates[0])
         if (done + len(numbers)) // step > done // step:
@@ -291,14 +295,20 @@ def some_households(
     clock: Clock,
     numbers: Sequence[int],
     escalates: Sequence[bool],
+    signals: str = "batch",
 ) -> None:
-    """The full process for a batch of households: the signals through the bulk intake (one
-    transaction), the worker's steps in one batch, the team leader's confirmations in another."""
-    received = Intake(casework, "benchmark").write([(n, Report(n)) for n in numbers])
-    if any(r.household is None or r.signal is None for r in received):
-        raise RuntimeError(f"the intake did not accept every report: {received}")
-    ids = [r.household or 0 for r in received]
+    """The full process for a batch of households: the worker's steps in one batch (the
+    signals too with ``signals`` "batch"; with "intake" they come through the bulk intake in a
+    transaction of their own), the team leader's confirmations in another."""
+    if signals == "intake":
+        received = Intake(casework, "benchmark").write([(n, Report(n)) for n in numbers])
+        if any(r.household is None or r.signal is None for r in received):
+            raise RuntimeError(f"the intake did not accept every report: {received}")
     with worker.batch() as batch:
+        if signals == "batch":
+            signal = Signal(reporter="housing", received_at=clock.now, summary="huurachterstand")
+            received = batch.receive_signals([(signal, address(n)) for n in numbers])
+        ids = [r.household or 0 for r in received]
         batch.triage([(r.signal or 0, True) for r in received])
         results = batch.record_assessments(
             [(h, assessment(clock, e)) for h, e in zip(ids, escalates, strict=True)]
@@ -589,6 +599,13 @@ def main() -> None:
         default=0,
         help="households on the batch path (default: 10 times --households)",
     )
+    parser.add_argument(
+        "--signals",
+        choices=("batch", "intake"),
+        default="batch",
+        help="batch path's signals: Batch.receive_signals in the worker's batch (default), or "
+        "the bulk intake in a transaction of its own",
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument(
@@ -624,6 +641,7 @@ def main() -> None:
                     batched,
                     args.escalate_every,
                     args.batch_size,
+                    args.signals,
                 )
                 batch_casework.engine.dispose()
                 report_engine(batch_run, sqlite_bulk(batch_file, batch_bulk), run)
@@ -661,6 +679,7 @@ def main() -> None:
                         batched,
                         args.escalate_every,
                         args.batch_size,
+                        args.signals,
                     )
                     batch_casework.engine.dispose()
                     bulk = postgres_copy(
