@@ -9,7 +9,8 @@ trip rather than a statement per household.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from sqlalchemy import bindparam, update
 
@@ -28,11 +29,21 @@ def states(households: Mapping[int, Household]) -> dict[int, str]:
     return {key: household.case_state for key, household in households.items()}
 
 
+def write_states(
+    tx: Tx, households: Iterable[Household], closed_at: datetime | None = None
+) -> None:
+    """Write each household's case state (and ``closed_at``, when given): one statement per
+    state reached."""
+    reached: dict[str, set[int]] = {}
+    for household in households:
+        reached.setdefault(str(household.case_state), set()).add(household.id)
+    statement = _MOVE if closed_at is None else _MOVE.values(closed_at=bindparam("closed_at"))
+    for state, keys in sorted(reached.items()):
+        tx.connection.execute(
+            statement, {"households": sorted(keys), "state": state, "closed_at": closed_at}
+        )
+
+
 def write_moves(tx: Tx, households: Mapping[int, Household], read: Mapping[int, str]) -> None:
     """Write the case state of every household whose state differs from ``read``."""
-    moved: dict[str, list[int]] = {}
-    for key, household in households.items():
-        if household.case_state != read[key]:
-            moved.setdefault(str(household.case_state), []).append(key)
-    for state, keys in sorted(moved.items()):
-        tx.connection.execute(_MOVE, {"households": sorted(keys), "state": state})
+    write_states(tx, (h for key, h in households.items() if h.case_state != read[key]))

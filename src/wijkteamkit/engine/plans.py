@@ -39,13 +39,13 @@ from .errors import (
 from .ids import keys_in_range
 from .inputs import require_valid
 from .lookups import (
-    HOUSEHOLD,
     Household,
     Plan,
     active_plans,
     household_in,
     households,
 )
+from .moves import write_states
 from .process import (
     PLAN,
     CaseState,
@@ -58,8 +58,6 @@ from .results import OperationResult
 _ACTOR_ID: TypeAdapter[str] = TypeAdapter(ActorId)
 ESCALATIONS: Table = EscalationRow.__table__  # type: ignore[attr-defined]
 PLANS: Table = PlanRow.__table__  # type: ignore[attr-defined]
-
-_MOVE = update(HOUSEHOLD).where(HOUSEHOLD.c.id == bindparam("b_id"))
 
 
 def _director_id(value: str) -> str:
@@ -97,16 +95,6 @@ def change_plans(tx: Tx, read: Sequence[Plan], **values: Any) -> None:
         raise ConflictError(
             "a plan was changed by someone else since it was read; reload it and retry"
         )
-
-
-def move_households(tx: Tx, moved: Sequence[Household], closed: bool = False) -> None:
-    """Write the case states of ``moved`` (and ``closed_at`` = now when ``closed``)."""
-    rows = [{"b_id": h.id, "b_state": str(h.case_state)} for h in {h.id: h for h in moved}.values()]
-    values: dict[str, Any] = {"case_state": bindparam("b_state")}
-    if closed:
-        values["closed_at"] = tx.now
-    if rows:
-        tx.connection.execute(_MOVE.values(**values), rows)
 
 
 class PlanOps:
@@ -172,7 +160,7 @@ class PlanOps:
         for row, plan_id in zip(rows, created, strict=True):
             row["id"] = plan_id
         insert_many(tx.connection, PLANS, list(rows[0]), rows)
-        move_households(tx, moved)
+        write_states(tx, moved)
         for row, plan_id in zip(rows, created, strict=True):
             tx.audit(
                 "plan.drafted",
@@ -279,7 +267,7 @@ class PlanOps:
             versions[plan_id] += 1
             states[plan_id] = PlanState.FINAL
         change_plans(tx, changes, state=PlanState.FINAL, finalised_at=tx.now)
-        move_households(tx, moved)
+        write_states(tx, moved)
         for plan_id, _ in items:
             row = plans[plan_id]
             tx.audit(
@@ -324,7 +312,7 @@ class PlanOps:
                 move(household, CaseState.CLOSED)
             moved.append(household)
         change_plans(tx, changes, state=PlanState.CLOSED)
-        move_households(tx, moved, closed=True)
+        write_states(tx, moved, closed_at=tx.now)
         for household_id in household_ids:
             tx.audit("case.closed", household_id)
 
