@@ -61,8 +61,8 @@ class Batch:
     def receive_signals(
         self, items: Iterable[tuple[Signal, HouseholdIn | int]]
     ) -> list[SignalReceipt]:
-        """Receive each ``(signal, household)``: matched, routed and recorded one after the
-        other, as ``receive_signal`` does; the receipts in order."""
+        """Receive each ``(signal, household)`` with ``receive_signal``'s rules, an item seeing
+        the households the items before it made; the receipts in order."""
         return self._signals.receive_signals_in(self.tx, list(items))
 
     def triage(self, items: Iterable[tuple[int, bool]]) -> None:
