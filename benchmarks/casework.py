@@ -300,16 +300,19 @@ def some_households(
     """The full process for a batch of households: the worker's steps in one batch (the
     signals too with ``signals`` "batch"; with "intake" they come through the bulk intake in a
     transaction of their own), the team leader's confirmations in another."""
+    received: list[tuple[int, int]] = []  # (household, signal)
     if signals == "intake":
-        received = Intake(casework, "benchmark").write([(n, Report(n)) for n in numbers])
-        if any(r.household is None or r.signal is None for r in received):
-            raise RuntimeError(f"the intake did not accept every report: {received}")
+        outcomes = Intake(casework, "benchmark").write([(n, Report(n)) for n in numbers])
+        if any(r.household is None or r.signal is None for r in outcomes):
+            raise RuntimeError(f"the intake did not accept every report: {outcomes}")
+        received = [(r.household or 0, r.signal or 0) for r in outcomes]
     with worker.batch() as batch:
         if signals == "batch":
             signal = Signal(reporter="housing", received_at=clock.now, summary="huurachterstand")
-            received = batch.receive_signals([(signal, address(n)) for n in numbers])
-        ids = [r.household or 0 for r in received]
-        batch.triage([(r.signal or 0, True) for r in received])
+            receipts = batch.receive_signals([(signal, address(n)) for n in numbers])
+            received = [(r.household, r.signal) for r in receipts]
+        ids = [household for household, _ in received]
+        batch.triage([(signal_id, True) for _, signal_id in received])
         results = batch.record_assessments(
             [(h, assessment(clock, e)) for h, e in zip(ids, escalates, strict=True)]
         )
