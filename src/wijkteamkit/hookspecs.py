@@ -47,6 +47,7 @@ from .domain import (
     Provision,
     Remove,
     Signal,
+    StatutoryTerm,
     Team,
     TeamFunction,
     TenderProcedure,
@@ -227,6 +228,23 @@ def wijkteamkit_legal_bases(
         ``allows_disclosure_without_consent`` may be named as consent exceptions.
 
     Merged by key. **National** (law), **region** and **municipality** (covenants) layers.
+    """
+
+
+@hookspec
+def wijkteamkit_statutory_terms(
+    municipality: Municipality,
+) -> Sequence[StatutoryTerm | Remove | Mapping[str, Any]]:
+    """Supply statutory terms: how long a step of a Wmo 2015 request may take.
+
+    :param municipality: the municipality being loaded.
+    :return: :class:`~wijkteamkit.domain.StatutoryTerm` items (from one step of a request to a
+        later one, a length in days or weeks, the law and article, a validity period). The
+        **national** layer supplies the investigation within six weeks of the report
+        (art. 2.3.2 Wmo 2015) and the decision within two weeks of the application (art. 2.3.5).
+
+    Merged by key. **National** (law) and **municipality** layers: a municipality may promise a
+    shorter term under the national key, never a longer one (``statutory-term-longer``).
     """
 
 

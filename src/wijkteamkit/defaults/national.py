@@ -1,5 +1,6 @@
 """National defaults: laws and funding streams around the 1 January 2015 reform, the ZRM 2017
-life domains, indicators, the meldrecht exception to consent, statutory provisions, and routing.
+life domains, indicators, the meldrecht exception to consent, statutory provisions, the Wmo 2015
+terms for a request, and routing.
 
 Registered first in every municipality's plugin manager; every other layer may replace or
 remove any item by key.
@@ -26,6 +27,7 @@ from wijkteamkit.domain import (
     ProvisionKind,
     Signal,
     Source,
+    StatutoryTerm,
 )
 
 DESIGN = Source(document="DESIGN.md", section="§5 Domain facts")
@@ -306,6 +308,34 @@ LEGAL_BASES = (
     ),
 )
 
+STATUTORY_TERMS = (
+    StatutoryTerm(
+        key="wmo-investigation",
+        name="Investigation (onderzoek) within six weeks of the report (melding)",
+        from_step="report",
+        to_step="investigation",
+        length=6,
+        unit="weeks",
+        law="wmo-2015",
+        article="art. 2.3.2",
+        valid_from=REFORM_DAY,
+        source=Source(document="Wmo 2015", section="art. 2.3.2"),
+    ),
+    StatutoryTerm(
+        key="wmo-decision",
+        name="Decision (beschikking) within two weeks of the application (aanvraag)",
+        from_step="application",
+        to_step="decision",
+        length=2,
+        unit="weeks",
+        law="wmo-2015",
+        article="art. 2.3.5",
+        valid_from=REFORM_DAY,
+        source=Source(document="Wmo 2015", section="art. 2.3.5"),
+    ),
+)
+"""The Wmo 2015's terms for a request for a maatwerkvoorziening, from 1 January 2015."""
+
 CONSENT_POLICY = ConsentPolicy(
     exceptions=("meldrecht-veilig-thuis",),
     source=Source(
@@ -345,6 +375,11 @@ def wijkteamkit_indicators() -> tuple[Indicator, ...]:
 @hookimpl
 def wijkteamkit_legal_bases() -> tuple[LegalBasis, ...]:
     return LEGAL_BASES
+
+
+@hookimpl
+def wijkteamkit_statutory_terms() -> tuple[StatutoryTerm, ...]:
+    return STATUTORY_TERMS
 
 
 @hookimpl

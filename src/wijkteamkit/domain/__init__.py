@@ -51,6 +51,7 @@ from .tender import (
     Requirements,
     TenderProcedure,
 )
+from .terms import RequestStep, StatutoryTerm, TermUnit
 
 __all__ = [
     "KEYED_COLLECTIONS",
@@ -100,11 +101,13 @@ __all__ = [
     "Regime",
     "Remove",
     "Reporter",
+    "RequestStep",
     "Requirement",
     "Requirements",
     "ShellProvider",
     "Signal",
     "Source",
+    "StatutoryTerm",
     "SubArea",
     "TargetKind",
     "Team",
@@ -112,4 +115,5 @@ __all__ = [
     "TeamLeader",
     "TeamMember",
     "TenderProcedure",
+    "TermUnit",
 ]

@@ -16,6 +16,7 @@ from .lifedomain import Indicator, LifeDomain
 from .municipality import Municipality, Neighbourhood, Principle
 from .team import CompositionRule, FunctionGroup, Team, TeamFunction
 from .tender import TenderProcedure
+from .terms import StatutoryTerm
 
 T = TypeVar("T", bound=Item)
 
@@ -39,6 +40,7 @@ class MunicipalitySetup(Model):
     escalation_rules: tuple[EscalationRule, ...] = ()
     laws: tuple[Law, ...] = ()
     legal_bases: tuple[LegalBasis, ...] = ()
+    statutory_terms: tuple[StatutoryTerm, ...] = ()
     funding_streams: tuple[FundingStream, ...] = ()
     provisions: tuple[Provision, ...] = ()
     consent_policy: ConsentPolicy = ConsentPolicy()
@@ -92,6 +94,7 @@ KEYED_COLLECTIONS: tuple[str, ...] = (
     "escalation_rules",
     "laws",
     "legal_bases",
+    "statutory_terms",
     "funding_streams",
     "provisions",
     "tender_procedures",

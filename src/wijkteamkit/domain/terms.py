@@ -1,0 +1,95 @@
+"""Statutory terms: how long a step of a Wmo 2015 request may take after the step before.
+
+A request for a maatwerkvoorziening goes through four steps in order: the report (melding), the
+investigation (onderzoek), the application (aanvraag) and the decision (beschikking). A term runs
+from the date of one step to the date of a later one (the investigation within six weeks of the
+report, art. 2.3.2 Wmo 2015; the decision within two weeks of the application, art. 2.3.5).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from .common import Item, Key, NonEmptyText, Period
+
+
+class RequestStep(StrEnum):
+    """The steps of a Wmo 2015 request, in the order they happen."""
+
+    REPORT = "report"
+    INVESTIGATION = "investigation"
+    APPLICATION = "application"
+    DECISION = "decision"
+
+    @property
+    def dutch(self) -> str:
+        """The word the law uses: melding, onderzoek, aanvraag, beschikking."""
+        return _DUTCH[self]
+
+    @property
+    def position(self) -> int:
+        """0 for the report, 3 for the decision."""
+        return STEPS.index(self)
+
+
+STEPS: tuple[RequestStep, ...] = tuple(RequestStep)
+"""Every step, in order."""
+
+_DUTCH = {
+    RequestStep.REPORT: "melding",
+    RequestStep.INVESTIGATION: "onderzoek",
+    RequestStep.APPLICATION: "aanvraag",
+    RequestStep.DECISION: "beschikking",
+}
+
+
+class TermUnit(StrEnum):
+    """What a term's length counts."""
+
+    DAYS = "days"
+    WEEKS = "weeks"
+
+
+class StatutoryTerm(Item, Period):
+    """A term from one step of a request to a later one, valid for a period.
+
+    The period is when the term applies, judged on the date of the step that starts it: the
+    national terms of the Wmo 2015 apply from 2015-01-01 only. A municipality may promise a
+    shorter term under the same key, never a longer one (validation: ``statutory-term-longer``).
+    """
+
+    name: NonEmptyText
+    from_step: RequestStep
+    to_step: RequestStep
+    length: int = Field(ge=1, le=3650)
+    unit: TermUnit = TermUnit.WEEKS
+    law: Key | None = None
+    article: str | None = None
+
+    @model_validator(mode="after")
+    def _forward(self) -> StatutoryTerm:
+        if self.to_step.position <= self.from_step.position:
+            raise ValueError(
+                f"a term runs forward: to_step {self.to_step.value!r} does not come after "
+                f"from_step {self.from_step.value!r} (report, investigation, application, "
+                "decision)"
+            )
+        return self
+
+    @property
+    def days(self) -> int:
+        """The term's length in days."""
+        return self.length * 7 if self.unit is TermUnit.WEEKS else self.length
+
+    def due(self, started: date) -> date:
+        """The last day on which the closing step is on time, for a term started on ``started``."""
+        return started + timedelta(days=self.days)
+
+    def describe(self) -> str:
+        """``6 weeks from report to investigation (art. 2.3.2)``."""
+        unit = self.unit.value if self.length != 1 else self.unit.value[:-1]
+        text = f"{self.length} {unit} from {self.from_step.value} to {self.to_step.value}"
+        return f"{text} ({self.article})" if self.article else text
