@@ -13,6 +13,7 @@ from datetime import date
 from wijkteamkit import hookimpl
 from wijkteamkit.domain import (
     ConsentPolicy,
+    Continuity,
     Delivery,
     FunderKind,
     FundingStream,
@@ -154,6 +155,16 @@ def _moved(old: str, new: str) -> tuple[ProvisionFunding, ...]:
 
 BOTH = frozenset({Delivery.ZIN, Delivery.PGB})
 
+TRANSITIONAL_LAW = Source(document="Wmo 2015", section="art. 8.6.1")
+"""Transitional law: an AWBZ indication held on 31 December 2014 continues under the Wmo 2015."""
+
+
+def _continued(until: date) -> Continuity:
+    """An AWBZ indication held on the eve of the reform continues at the latest through ``until``
+    (art. 8.6.1 Wmo 2015)."""
+    return Continuity(law="awbz", held_on=BEFORE_REFORM, until=until, source=TRANSITIONAL_LAW)
+
+
 PROVISIONS = (
     Provision(
         key="huishoudelijke-hulp",
@@ -171,6 +182,7 @@ PROVISIONS = (
         delivery=BOTH,
         iwmo_category="02",
         funding=_moved("awbz", "wmo-2015"),
+        continuity=_continued(date(2015, 12, 31)),
         source=REFORM,
     ),
     Provision(
@@ -180,6 +192,7 @@ PROVISIONS = (
         delivery=BOTH,
         iwmo_category="07",
         funding=_moved("awbz", "wmo-2015"),
+        continuity=_continued(date(2015, 12, 31)),
         source=REFORM,
     ),
     Provision(
@@ -189,6 +202,7 @@ PROVISIONS = (
         delivery=BOTH,
         iwmo_category="04",
         funding=_moved("awbz", "wmo-2015"),
+        continuity=_continued(date(2015, 12, 31)),
         source=REFORM,
     ),
     Provision(
@@ -198,6 +212,7 @@ PROVISIONS = (
         delivery=BOTH,
         iwmo_category="15",
         funding=_moved("awbz", "wmo-2015"),
+        continuity=_continued(date(2019, 12, 31)),
         source=REFORM,
     ),
     Provision(
@@ -304,7 +319,11 @@ LEGAL_BASES = (
         allows_disclosure_without_consent=True,
         recipients=("domestic_violence_service",),
         valid_from=REFORM_DAY,
-        source=Source(document="DESIGN.md", section="§5 Domain facts: consent"),
+        source=Source(
+            document="Wmo 2015",
+            section="art. 5.2.6",
+            note="in force from 1 January 2015, with the Wmo 2015",
+        ),
     ),
 )
 

@@ -26,7 +26,9 @@ from .funding import (
     ProvisionFunding,
     ProvisionKind,
 )
+from .indication import Ending, EndReason, Indication, IndicationIn
 from .lifedomain import Indicator, LifeDomain
+from .mandate import Mandate
 from .municipality import Municipality, Neighbourhood, Principle, SubArea
 from .setup import KEYED_COLLECTIONS, MunicipalitySetup
 from .signal import Reporter, Signal
@@ -70,6 +72,8 @@ __all__ = [
     "CoverageLine",
     "Delivery",
     "DomainScore",
+    "EndReason",
+    "Ending",
     "EscalationRule",
     "EscalationTarget",
     "Facts",
@@ -77,6 +81,8 @@ __all__ = [
     "FunctionGroup",
     "FunderKind",
     "FundingStream",
+    "Indication",
+    "IndicationIn",
     "Indicator",
     "Item",
     "Key",
@@ -84,6 +90,7 @@ __all__ = [
     "LegalBasis",
     "Level",
     "LifeDomain",
+    "Mandate",
     "Model",
     "Municipality",
     "MunicipalitySetup",

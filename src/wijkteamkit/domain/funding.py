@@ -62,7 +62,8 @@ class Delivery(StrEnum):
 
 
 IwmoCategory = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
-"""An iWmo product category (WMO020), e.g. ``01`` hulp bij het huishouden, ``02`` begeleiding."""
+"""An iWmo product category, two digits, e.g. ``01`` hulp bij het huishouden, ``02`` begeleiding;
+validation checks it against the code list WMO020 (:mod:`wijkteamkit.defaults.codelists`)."""
 
 
 class ProvisionFunding(Period):
@@ -73,9 +74,19 @@ class ProvisionFunding(Period):
 
 
 class Continuity(Model):
-    """A transitional right: existing clients keep their provision and indication until a date."""
+    """A transitional right (overgangsrecht): an indication granted under ``law`` and held on
+    ``held_on`` continues under the provision's funding after that day until the indication
+    ends, at the latest through ``until`` (art. 8.6.1 Wmo 2015: AWBZ indications held on
+    31 December 2014).
 
-    applies_to: NonEmptyText
+    Validation reports one whose ``until`` lies before the reform, or on a provision that
+    ``law`` did not fund on ``held_on``. The engine ends such indications on time
+    (:func:`~wijkteamkit.domain.indication.effective_end`) and funds them on every date
+    (:func:`~wijkteamkit.money.funding.indication_funding`).
+    """
+
+    law: Key
+    held_on: date
     until: date
     source: Source | None = None
 
@@ -84,14 +95,16 @@ class Provision(Item):
     """A service a resident can get (voorziening) and the funding stream per period.
 
     ``access="team"`` means it is reached through the neighbourhood team's kitchen-table
-    conversation; ``"direct"`` that residents can use it without the team.
+    conversation (only in a plan after an assessment); ``"direct"`` that residents can use it
+    without the team (the engine's direct grant); ``"referral"`` that another party (a GP, the
+    health insurer, the zorgkantoor) refers to it. ``kind`` decides the rung of an action that
+    uses it; validation reports a provision without one (``provision-kind``).
     """
 
     name: NonEmptyText
-    kind: ProvisionKind
+    kind: ProvisionKind | None = None
     delivery: frozenset[Delivery] = frozenset({Delivery.ZIN})
     iwmo_category: IwmoCategory | None = None
-    ijw_category: IwmoCategory | None = None
     access: Literal["team", "direct", "referral"] = "team"
     funding: tuple[ProvisionFunding, ...] = ()
     continuity: Continuity | None = None

@@ -4,6 +4,10 @@
 date, the stream (with its funder and law) valid then, and the delivery asked for. A plugin may
 answer first through the ``wijkteamkit_resolve_funding`` hook. When nothing funds it, or a PGB is
 asked for an algemene voorziening, :class:`FundingRefused` says why.
+
+``indication_funding`` answers the same for an indication on a date: nothing before it starts or
+after it ends (its own end, or earlier the end of the transitional right that continues an AWBZ
+indication past the 2015 reform); in between, the provision's funding then.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from typing import Any
 
 from ..domain import (
     Delivery,
+    Ending,
     FundingStream,
+    IndicationIn,
     Law,
     MunicipalitySetup,
     Provision,
@@ -21,6 +27,7 @@ from ..domain import (
     Source,
 )
 from ..domain.common import Model
+from ..domain.indication import continues, effective_end
 
 PGB_ARTICLE = "art. 2.3.6 Wmo 2015"
 
@@ -146,7 +153,7 @@ def funding_matrix(setup: MunicipalitySetup, on: date, hook: Any = None) -> list
                 {
                     "provision": provision.key,
                     "name": provision.name,
-                    "kind": provision.kind.value,
+                    "kind": provision.kind.value if provision.kind else None,
                     "stream": r.stream,
                     "funder": r.funder,
                     "funder_kind": r.funder_kind,
@@ -161,7 +168,7 @@ def funding_matrix(setup: MunicipalitySetup, on: date, hook: Any = None) -> list
                 {
                     "provision": provision.key,
                     "name": provision.name,
-                    "kind": provision.kind.value,
+                    "kind": provision.kind.value if provision.kind else None,
                     "stream": None,
                     "funder": None,
                     "funder_kind": None,
@@ -172,3 +179,59 @@ def funding_matrix(setup: MunicipalitySetup, on: date, hook: Any = None) -> list
                 }
             )
     return rows
+
+
+class IndicationFunding(Model):
+    """Who pays an indication on a date, and on what footing.
+
+    ``continued`` is true when an indication of an earlier law is paid under transitional law
+    (``continuity`` says which right, with its source); ``ending`` says when and why it ends.
+    """
+
+    on: date
+    funding: Resolution
+    continued: bool
+    ending: Ending
+    basis: str
+
+
+def indication_funding(
+    setup: MunicipalitySetup, indication: IndicationIn, on: date, hook: Any = None
+) -> IndicationFunding:
+    """Which stream pays ``indication`` on ``on``; :class:`FundingRefused` (saying why) before it
+    starts, after it ends, or when nothing funds its provision then."""
+    provision = setup.get("provisions", indication.provision)
+    if not isinstance(provision, Provision):
+        raise FundingRefused(
+            f"{setup.municipality.name} has no provision {indication.provision!r}; the "
+            "indication cannot be funded"
+        )
+    law = setup.get("laws", indication.law)
+    ending = effective_end(indication, provision, law if isinstance(law, Law) else None)
+    if on < indication.valid_from:
+        raise FundingRefused(
+            f"the indication for {provision.key!r} starts on {indication.valid_from}; nothing "
+            f"funds it on {on}"
+        )
+    if ending.on is not None and on > ending.on:
+        raise FundingRefused(
+            f"the indication for {provision.key!r} ended on {ending.on} because {ending.why()}; "
+            f"nothing funds it on {on}"
+        )
+    resolution = resolve_funding(setup, provision.key, on, indication.delivery, hook)
+    continuity = provision.continuity
+    continued = (
+        continuity is not None and continues(indication, continuity) and on > continuity.held_on
+    )
+    granted = law.short_name if isinstance(law, Law) else indication.law
+    basis = f"{granted} indication"
+    if continued:
+        assert continuity is not None
+        cite = continuity.source.cite() if continuity.source else "no source given"
+        basis += (
+            f" continued under {resolution.law_short or resolution.stream} by transitional law "
+            f"({cite}) through {ending.on}"
+        )
+    return IndicationFunding(
+        on=on, funding=resolution, continued=continued, ending=ending, basis=basis
+    )

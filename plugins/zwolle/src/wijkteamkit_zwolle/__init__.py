@@ -336,7 +336,14 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             kind="domestic_violence_service",
             level="region",
             accepts=("domestic-violence", "child-abuse"),
-            source=illustrative(note),
+            valid_from=REFORM_DAY,
+            source=Source(
+                document="Wmo 2015",
+                section="art. 4.1.1",
+                illustrative=True,
+                note="Veilig Thuis, the advice and reporting centre art. 4.1.1 has every "
+                f"municipality provide, exists from 1 January 2015; {note}",
+            ),
         ),
         EscalationTarget(
             key="zorg-en-veiligheidshuis",
@@ -379,6 +386,7 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
             priority=1,
             direct=True,
             legal_basis="meldrecht-veilig-thuis",
+            valid_from=REFORM_DAY,
             source=illustrative(note),
         ),
         EscalationRule(
@@ -389,6 +397,7 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
             priority=1,
             direct=True,
             legal_basis="meldrecht-veilig-thuis",
+            valid_from=REFORM_DAY,
             source=illustrative(note),
         ),
         EscalationRule(
@@ -437,6 +446,17 @@ def _after_reform(
         ),
         *periods,
     )
+
+
+STATUTORY_CONTINUITY = Continuity(
+    law="awbz",
+    held_on=BEFORE_REFORM,
+    until=date(2015, 12, 31),
+    source=Source(document="Wmo 2015", section="art. 8.6.1"),
+)
+"""The statutory transitional right, restated because Zwolle replaces the national provision:
+an AWBZ indication held on 31 December 2014 continues until it ends, at the latest through 2015
+(003 says nothing of it for begeleiding and dagbesteding)."""
 
 
 @hookimpl
@@ -491,6 +511,7 @@ def wijkteamkit_provisions() -> tuple[Provision | Remove, ...]:
             iwmo_category="02",
             access="team",
             funding=_after_reform(HOME_SERVICES, "awbz"),
+            continuity=STATUTORY_CONTINUITY,
             source=frameworks(
                 f"{HOME_SERVICES} ('Individuele begeleiding bestaat uit het bevorderen van de "
                 "zelfredzaamheid'); ZIN or PGB: intro ¶2"
@@ -504,6 +525,7 @@ def wijkteamkit_provisions() -> tuple[Provision | Remove, ...]:
             iwmo_category="07",
             access="team",
             funding=_after_reform(DAY_ACTIVITIES, "awbz"),
+            continuity=STATUTORY_CONTINUITY,
             source=frameworks(
                 DAY_ACTIVITIES,
                 note="for people with a physical or intellectual disability or psychological or "
@@ -533,13 +555,15 @@ def wijkteamkit_provisions() -> tuple[Provision | Remove, ...]:
             access="referral",
             funding=_after_reform(SHELTERED_HOUSING, "awbz"),
             continuity=Continuity(
-                applies_to="current residents of beschermd wonen GGZ: situation and indication "
-                "unchanged",
+                law="awbz",
+                held_on=BEFORE_REFORM,
                 until=date(2019, 12, 31),
                 source=frameworks(
                     f"{SHELTERED_HOUSING} ('de komende vijf jaar niets in hun situatie en "
                     "indicatie')",
-                    note="five years from 1 January 2015",
+                    note="current residents (AWBZ indications held on 31 December 2014) keep "
+                    "their situation and indication for five years from 1 January 2015, as "
+                    "art. 8.6.1 Wmo 2015 allows",
                 ),
             ),
             source=frameworks(
