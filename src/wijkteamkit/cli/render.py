@@ -8,6 +8,7 @@ from decimal import Decimal
 from rich.console import Console
 from rich.table import Table
 
+from ..defaults.codelists import iwmo_category_name
 from ..domain import MunicipalitySetup, Neighbourhood
 
 
@@ -23,6 +24,14 @@ def _start(n: Neighbourhood) -> str:
         if n.team_start_precision == "month"
         else n.team_start.isoformat()
     )
+
+
+def _iwmo(code: str | None) -> str:
+    """``07 Dagbesteding``: the category and its name in WMO020 (a code not in it as given)."""
+    if code is None:
+        return ""
+    name = iwmo_category_name(code)
+    return f"{code} {name}" if name else code
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -131,9 +140,9 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         )
         t.add_row(
             p.key,
-            p.kind,
+            p.kind or "(no kind)",
             "+".join(sorted(d.upper() for d in p.delivery)),
-            p.iwmo_category or "",
+            _iwmo(p.iwmo_category),
             p.access,
             funding,
         )

@@ -41,7 +41,12 @@ def validate(
             show_default=False,
         ),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail on warnings too, and warn about every illustrative item."
+        ),
+    ] = False,
     output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.TEXT,
 ) -> None:
     """Validate municipalities' setups. Exit 0 when clean, 1 on errors, 2 when loading failed.
@@ -49,6 +54,7 @@ def validate(
     Without MUNICIPALITY or --all, validate the municipalities the --plugin-file files describe.
     """
     from ..loading import UnknownMunicipality, load
+    from ..validation import RULES, STRICT_RULES
     from ..validation import validate as run_rules
 
     when = parse_date(on)
@@ -66,7 +72,10 @@ def validate(
             "no --plugin-file describes a municipality (wijkteamkit_municipality); name the "
             "MUNICIPALITY it applies to or pass --all"
         )
-    results = [(loaded, run_rules(loaded.setup, when, loaded.issues)) for loaded in report.loaded]
+    rules = STRICT_RULES if strict else RULES
+    results = [
+        (loaded, run_rules(loaded.setup, when, loaded.issues, rules)) for loaded in report.loaded
+    ]
     if all_ and not results and not report.errors:
         fail(
             "no municipality plugins found; install one (pip install -e plugins/nijmegen) or pass --plugin-file"

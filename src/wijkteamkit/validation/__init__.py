@@ -1,6 +1,7 @@
 """Validation of a merged setup: every rule yields :class:`Finding` objects.
 
-``validate(setup)`` runs every rule in :data:`RULES`; each rule lives in the module of the setup
+``validate(setup)`` runs every rule in :data:`RULES` (``validate --strict`` runs
+:data:`STRICT_RULES`); each rule lives in the module of the setup
 part it checks and has a failing and a passing case in the tests.
 """
 
@@ -11,7 +12,18 @@ from datetime import date
 
 from ..domain import MunicipalitySetup
 from ..loading import MergeIssue
-from . import consent, escalation, funding, hygiene, money, references, teams
+from . import (
+    codelists,
+    consent,
+    continuity,
+    escalation,
+    funding,
+    hygiene,
+    mandates,
+    money,
+    references,
+    teams,
+)
 from .finding import Check, Finding, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -30,14 +42,22 @@ RULES: tuple[Rule, ...] = (
     funding.streams_outside_their_period,
     funding.overlaps_and_gaps,
     funding.pgb_for_algemene_voorziening,
+    continuity.continuity_before_reform,
+    continuity.continuity_not_funded_before,
+    codelists.iwmo_categories,
     money.budget_coverage,
     money.tender_weights,
     money.tender_participants,
     money.tender_regime,
     money.tender_example_bids,
     consent.consent_exceptions,
+    mandates.mandates_without_members,
     hygiene.missing_sources,
 )
+
+STRICT_RULES: tuple[Rule, ...] = (*RULES, hygiene.illustrative_items)
+"""What ``validate --strict`` runs: every rule, and a warning per illustrative item (made-up
+data a municipality must replace), so that such a setup does not pass as ready."""
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -59,4 +79,4 @@ def validate(
     return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.location, f.code))
 
 
-__all__ = ["RULES", "Check", "Finding", "Rule", "default_date", "validate"]
+__all__ = ["RULES", "STRICT_RULES", "Check", "Finding", "Rule", "default_date", "validate"]

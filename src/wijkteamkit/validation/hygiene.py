@@ -1,10 +1,13 @@
-"""Rules about the setup as a whole: duplicate keys, stray removals, missing sources."""
+"""Rules about the setup as a whole: duplicate keys, stray removals, missing and illustrative
+sources."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..domain import KEYED_COLLECTIONS
+from pydantic import BaseModel
+
+from ..domain import KEYED_COLLECTIONS, MunicipalitySetup, Source
 from .finding import Check, Finding, describe
 
 
@@ -56,3 +59,56 @@ def missing_sources(check: Check) -> Iterator[Finding]:
                     f"{describe(collection, item.key)} has no source; add "
                     "Source(document=..., section=...) or mark it illustrative.",
                 )
+
+
+def illustrative_items(check: Check) -> Iterator[Finding]:
+    """Every item (or part of one) whose source is marked illustrative: made-up data that a
+    municipality must replace with its own. One finding per item and note; run by
+    ``validate --strict`` (:data:`wijkteamkit.validation.STRICT_RULES`)."""
+    for location, what, value in _items(check.setup):
+        by_note: dict[str, list[str]] = {}
+        for path, source in _illustrative_sources(value, ""):
+            by_note.setdefault(source.note or "", []).append(path)
+        for note, paths in by_note.items():
+            parts = [p for p in paths if p]
+            where = f"{location}/{parts[0]}" if len(paths) == 1 and parts else location
+            scope = f" ({', '.join(parts)})" if parts else ""
+            said = (
+                f"invented: {note}"
+                if note
+                else "its source does not say what was invented; add a note"
+            )
+            yield check.finding(
+                "warning",
+                "illustrative",
+                where,
+                f"{what}{scope} is illustrative, {said}. Replace it with your municipality's "
+                "own data and cite the document it comes from.",
+            )
+
+
+def _items(setup: MunicipalitySetup) -> Iterator[tuple[str, str, BaseModel]]:
+    """Each part of the setup that a plugin supplies whole: its location, name and value."""
+    yield "municipality", "the municipality", setup.municipality
+    yield "consent_policy", "the consent policy", setup.consent_policy
+    for collection in KEYED_COLLECTIONS:
+        for item in getattr(setup, collection):
+            yield f"{collection}/{item.key}", describe(collection, item.key), item
+
+
+def _illustrative_sources(value: object, path: str) -> Iterator[tuple[str, Source]]:
+    """``(path, source)`` for every illustrative Source in ``value``; the path names the part
+    that cites it (``""`` for ``value`` itself, ``leader``, ``members/2``)."""
+    if isinstance(value, Source):
+        if value.illustrative:
+            yield ("" if path == "source" else path.removesuffix("/source")), value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _illustrative_sources(getattr(value, name), _join(path, name))
+    elif isinstance(value, tuple | list):
+        for i, element in enumerate(value):
+            yield from _illustrative_sources(element, _join(path, str(i)))
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}/{name}" if path else name
