@@ -31,9 +31,67 @@ from wijkteamkit.domain import (
     StatutoryTerm,
 )
 
-DESIGN = Source(document="DESIGN.md", section="§5 Domain facts")
-REFORM = Source(document="DESIGN.md", section="§5 Domain facts: the 2015 reform")
-ZRM = Source(document="DESIGN.md", section="§5 Domain facts: life domains (ZRM 2017)")
+IN_FORCE = {
+    "awbz": Source(
+        document="AWBZ",
+        section="in force from 1 January 1968; withdrawn from 1 January 2015 by the Invoeringswet "
+        "Wet langdurige zorg",
+    ),
+    "wmo-2007": Source(
+        document="Wmo 2007",
+        section="in force from 1 January 2007; replaced by the Wmo 2015 from 1 January 2015",
+    ),
+    "wmo-2015": Source(
+        document="Wmo 2015",
+        section="Stb. 2014, 280; the municipality's task (art. 2.1.1) in force from 1 January 2015 "
+        "(Stb. 2014, 281)",
+    ),
+    "zvw": Source(document="Zvw", section="in force from 1 January 2006"),
+    "wlz": Source(document="Wlz", section="in force from 1 January 2015"),
+    "wjz": Source(
+        document="Wet op de jeugdzorg",
+        section="in force from 1 January 2005; replaced by the Jeugdwet from 1 January 2015",
+    ),
+    "jeugdwet": Source(document="Jeugdwet", section="in force from 1 January 2015"),
+    "wwb": Source(
+        document="WWB",
+        section="in force from 1 January 2004; the Participatiewet from 1 January 2015 "
+        "(Invoeringswet Participatiewet)",
+    ),
+    "participatiewet": Source(document="Participatiewet", section="in force from 1 January 2015"),
+    "wpg": Source(document="WPG", section="in force from 1 December 2008"),
+}
+"""Each law's period in force, as the law (and the act that replaced it) has it."""
+
+WMO_MAATWERK = Source(
+    document="Wmo 2015",
+    section="art. 1.1.1 (maatwerkvoorziening); art. 2.1.1, in force from 1 January 2015",
+)
+"""A maatwerkvoorziening of the municipality under the Wmo 2015, formerly AWBZ or Wmo 2007."""
+
+ZVW_NURSING = Source(
+    document="Zvw",
+    section="verpleging en verzorging (wijkverpleging) insured care from 1 January 2015, "
+    "formerly AWBZ",
+)
+"""Wijkverpleging and persoonlijke verzorging moved from the AWBZ to the Zvw's insured care."""
+
+FROM_2015 = {"zvw": ZVW_NURSING}
+"""The source of a stream's funding from the reform on, where the law's own start is not it."""
+
+ZRM = Source(document="Zelfredzaamheid-Matrix 2017 (GGD Amsterdam)", section="the 13 domains")
+
+MELDCODE = Source(
+    document="Wet verplichte meldcode huiselijk geweld en kindermishandeling",
+    section="in force from 1 July 2013",
+)
+
+ESCALATION = Source(
+    document="001_525b1e9afc52d031.txt",
+    section="Basisontwerp §3.5 Wijze van opschaling en toeleiding ('huiselijk geweld, veelpleger, "
+    "zwaar psychiatrisch')",
+)
+"""The escalation criteria the national indicators name, as Nijmegen's Basisontwerp gives them."""
 
 REFORM_DAY = date(2015, 1, 1)
 BEFORE_REFORM = date(2014, 12, 31)
@@ -46,7 +104,7 @@ LAWS = (
         valid_from=date(1968, 1, 1),
         valid_to=BEFORE_REFORM,
         successor="wlz",
-        source=REFORM,
+        source=IN_FORCE["awbz"],
     ),
     Law(
         key="wmo-2007",
@@ -55,28 +113,28 @@ LAWS = (
         valid_from=date(2007, 1, 1),
         valid_to=BEFORE_REFORM,
         successor="wmo-2015",
-        source=REFORM,
+        source=IN_FORCE["wmo-2007"],
     ),
     Law(
         key="wmo-2015",
         name="Wet maatschappelijke ondersteuning 2015",
         short_name="Wmo 2015",
         valid_from=REFORM_DAY,
-        source=REFORM,
+        source=IN_FORCE["wmo-2015"],
     ),
     Law(
         key="zvw",
         name="Zorgverzekeringswet",
         short_name="Zvw",
         valid_from=date(2006, 1, 1),
-        source=REFORM,
+        source=IN_FORCE["zvw"],
     ),
     Law(
         key="wlz",
         name="Wet langdurige zorg",
         short_name="Wlz",
         valid_from=REFORM_DAY,
-        source=REFORM,
+        source=IN_FORCE["wlz"],
     ),
     Law(
         key="wjz",
@@ -85,10 +143,14 @@ LAWS = (
         valid_from=date(2005, 1, 1),
         valid_to=BEFORE_REFORM,
         successor="jeugdwet",
-        source=REFORM,
+        source=IN_FORCE["wjz"],
     ),
     Law(
-        key="jeugdwet", name="Jeugdwet", short_name="Jeugdwet", valid_from=REFORM_DAY, source=REFORM
+        key="jeugdwet",
+        name="Jeugdwet",
+        short_name="Jeugdwet",
+        valid_from=REFORM_DAY,
+        source=IN_FORCE["jeugdwet"],
     ),
     Law(
         key="wwb",
@@ -97,21 +159,21 @@ LAWS = (
         valid_from=date(2004, 1, 1),
         valid_to=BEFORE_REFORM,
         successor="participatiewet",
-        source=REFORM,
+        source=IN_FORCE["wwb"],
     ),
     Law(
         key="participatiewet",
         name="Participatiewet",
         short_name="Participatiewet",
         valid_from=REFORM_DAY,
-        source=REFORM,
+        source=IN_FORCE["participatiewet"],
     ),
     Law(
         key="wpg",
         name="Wet publieke gezondheid",
         short_name="WPG",
         valid_from=date(2008, 12, 1),
-        source=DESIGN,
+        source=IN_FORCE["wpg"],
     ),
 )
 
@@ -126,7 +188,7 @@ def _stream(key: str, law: str, kind: FunderKind, funder: str) -> FundingStream:
         funder=funder,
         valid_from=period.valid_from,
         valid_to=period.valid_to,
-        source=REFORM,
+        source=IN_FORCE[law],
     )
 
 
@@ -148,8 +210,12 @@ def _moved(old: str, new: str) -> tuple[ProvisionFunding, ...]:
     """Funding by ``old`` from the day its law took effect until the reform, then by ``new``."""
     since = next(stream.valid_from for stream in FUNDING_STREAMS if stream.key == old)
     return (
-        ProvisionFunding(stream=old, valid_from=since, valid_to=BEFORE_REFORM, source=REFORM),
-        ProvisionFunding(stream=new, valid_from=REFORM_DAY, source=REFORM),
+        ProvisionFunding(
+            stream=old, valid_from=since, valid_to=BEFORE_REFORM, source=IN_FORCE[old]
+        ),
+        ProvisionFunding(
+            stream=new, valid_from=REFORM_DAY, source=FROM_2015.get(new, IN_FORCE[new])
+        ),
     )
 
 
@@ -173,7 +239,7 @@ PROVISIONS = (
         delivery=BOTH,
         iwmo_category="01",
         funding=_moved("wmo-2007", "wmo-2015"),
-        source=REFORM,
+        source=WMO_MAATWERK,
     ),
     Provision(
         key="begeleiding",
@@ -183,7 +249,7 @@ PROVISIONS = (
         iwmo_category="02",
         funding=_moved("awbz", "wmo-2015"),
         continuity=_continued(date(2015, 12, 31)),
-        source=REFORM,
+        source=WMO_MAATWERK,
     ),
     Provision(
         key="dagbesteding",
@@ -193,7 +259,7 @@ PROVISIONS = (
         iwmo_category="07",
         funding=_moved("awbz", "wmo-2015"),
         continuity=_continued(date(2015, 12, 31)),
-        source=REFORM,
+        source=WMO_MAATWERK,
     ),
     Provision(
         key="kortdurend-verblijf",
@@ -203,7 +269,7 @@ PROVISIONS = (
         iwmo_category="04",
         funding=_moved("awbz", "wmo-2015"),
         continuity=_continued(date(2015, 12, 31)),
-        source=REFORM,
+        source=WMO_MAATWERK,
     ),
     Provision(
         key="beschermd-wonen",
@@ -213,7 +279,7 @@ PROVISIONS = (
         iwmo_category="15",
         funding=_moved("awbz", "wmo-2015"),
         continuity=_continued(date(2019, 12, 31)),
-        source=REFORM,
+        source=WMO_MAATWERK,
     ),
     Provision(
         key="wijkverpleging",
@@ -222,7 +288,7 @@ PROVISIONS = (
         delivery=BOTH,
         access="referral",
         funding=_moved("awbz", "zvw"),
-        source=REFORM,
+        source=ZVW_NURSING,
     ),
     Provision(
         key="persoonlijke-verzorging",
@@ -231,7 +297,7 @@ PROVISIONS = (
         delivery=BOTH,
         access="referral",
         funding=_moved("awbz", "zvw"),
-        source=REFORM,
+        source=ZVW_NURSING,
     ),
     Provision(
         key="langdurig-verblijf",
@@ -240,7 +306,7 @@ PROVISIONS = (
         delivery=BOTH,
         access="referral",
         funding=_moved("awbz", "wlz"),
-        source=REFORM,
+        source=IN_FORCE["wlz"],
     ),
     Provision(
         key="jeugdhulp",
@@ -248,14 +314,14 @@ PROVISIONS = (
         kind=ProvisionKind.MAATWERK,
         delivery=BOTH,
         funding=_moved("wjz", "jeugdwet"),
-        source=REFORM,
+        source=IN_FORCE["jeugdwet"],
     ),
     Provision(
         key="re-integratie",
         name="Ondersteuning naar werk",
         kind=ProvisionKind.MAATWERK,
         funding=_moved("wwb", "participatiewet"),
-        source=REFORM,
+        source=IN_FORCE["participatiewet"],
     ),
 )
 
@@ -285,28 +351,28 @@ INDICATORS = (
         name="Domestic violence",
         name_nl="Huiselijk geweld",
         domains=("huiselijke-relaties",),
-        source=DESIGN,
+        source=MELDCODE,
     ),
     Indicator(
         key="child-abuse",
         name="Child abuse",
         name_nl="Kindermishandeling",
         domains=("huiselijke-relaties",),
-        source=DESIGN,
+        source=MELDCODE,
     ),
     Indicator(
         key="justice-involved",
         name="Justice involved",
         name_nl="Betrokkenheid van justitie",
         domains=("justitie",),
-        source=DESIGN,
+        source=ESCALATION,
     ),
     Indicator(
         key="severe-psychiatric",
         name="Severe psychiatric problems",
         name_nl="Ernstige psychiatrische problematiek",
         domains=("geestelijke-gezondheid",),
-        source=DESIGN,
+        source=ESCALATION,
     ),
 )
 
@@ -358,8 +424,8 @@ STATUTORY_TERMS = (
 CONSENT_POLICY = ConsentPolicy(
     exceptions=("meldrecht-veilig-thuis",),
     source=Source(
-        document="DESIGN.md",
-        section="§5 Domain facts: consent",
+        document="Wmo 2015",
+        section="art. 5.2.6 (the meldrecht, the one exception to consent here)",
         illustrative=True,
         note="the retention term is a default; a municipality sets its own",
     ),
