@@ -35,6 +35,7 @@ from .escalations import EscalationOps
 from .hooks import Hooks
 from .plans import PlanOps
 from .queries import QueryOps
+from .requests import RequestOps
 from .results import HookFailure
 from .signals import SignalOps
 
@@ -139,6 +140,10 @@ class CaseSession:
         self.open_escalations = queries.open_escalations
         self.find_by_bsn = queries.find_by_bsn
         self.audit_log = queries.audit_log
+        requests = RequestOps(self.context)
+        self.report_request = requests.report_request
+        self.record_request_step = requests.record_request_step
+        self.deadlines = requests.deadlines
 
     @property
     def hook_failures(self) -> tuple[HookFailure, ...]:

@@ -300,3 +300,24 @@ Index(
     col(HouseholdRow.house_number_suffix),
     col(HouseholdRow.municipality),
 )
+
+
+class WmoRequestRow(SQLModel, table=True):
+    """A request for a maatwerkvoorziening under the Wmo 2015 (revision 0010): the day of each
+    step, recorded in order (report, investigation, application, decision), so the statutory
+    terms can be checked. Deleted with its household."""
+
+    __tablename__ = "wmo_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    team: str = Field(max_length=80)
+    provision: str = Field(max_length=80)
+    reported_on: date
+    investigated_on: date | None = None
+    applied_on: date | None = None
+    decided_on: date | None = None
+    decision: str | None = Field(default=None, max_length=10)
+    recorded_by: str
+    created_at: datetime
