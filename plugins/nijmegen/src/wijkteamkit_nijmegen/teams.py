@@ -95,20 +95,27 @@ def wijkteamkit_composition_rules() -> tuple[CompositionRule, ...]:
     )
 
 
-def _leader(employer: str, organisation: str, note: str | None = None) -> TeamLeader:
+def _leader(employer: str, organisation: str, invented: str | None = None) -> TeamLeader:
+    """A team leader; ``invented`` says what the sources do not give, marking it illustrative."""
+    source = basisontwerp(
+        "§4.3 Profiel teamleider (municipality in Hatert and Noord, an institution in "
+        "Lindenholt and Dukenburg); §4.4 (24 h, 8 compensated)"
+    )
+    if invented:
+        source = source.model_copy(update={"illustrative": True, "note": invented})
     return TeamLeader(
         employer=employer,
         organisation=organisation,
         hours_per_week=LEADER_HOURS,
         municipality_paid_hours=LEADER_PAID_BY_MUNICIPALITY,
-        source=basisontwerp(
-            "§4.3 Profiel teamleider (municipality in Hatert and Noord, an institution in "
-            "Lindenholt and Dukenburg); §4.4 (24 h, 8 compensated)"
-        ).model_copy(update={"note": note}),
+        source=source,
     )
 
 
-_UNNAMED = "the sources say an institution employs this leader, not which one"
+_UNNAMED = (
+    "the employing organisation: the sources say an institution employs this leader, not which "
+    "one (Basisontwerp §4.3, 'blijft de coördinator in dienst bij een maatschappelijke instelling')"
+)
 
 _MEMBERS_NOTE = illustrative(
     "the sources give the base composition and 16 h per member, not who joins which team; the "
