@@ -27,12 +27,15 @@ class TeamFunction(Item):
 
 
 class TeamMember(Model):
-    """A member seconded to the team by a home organisation for some hours a week."""
+    """A member seconded to the team by a home organisation for some hours a week.
+
+    A member is a function at an organisation, never a person's name: the setup describes
+    the team's composition, and the engine knows workers only by their actor ids.
+    """
 
     function: Key
     organisation: NonEmptyText
     hours_per_week: Hours
-    name: str | None = None
     source: Source | None = None
 
 
