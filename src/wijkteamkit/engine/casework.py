@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -27,15 +27,18 @@ from .assessments import AssessmentOps
 from .batch import Batch, open_batch
 from .consent import DisclosurePolicy
 from .consents import ConsentOps
-from .context import Context, utc_now
+from .context import Context, Dated, utc_now
 from .errors import (
     AccessDenied,
 )
 from .escalations import EscalationOps
+from .grants import GrantOps
 from .hooks import Hooks
+from .indications import IndicationOps
 from .plans import PlanOps
 from .queries import QueryOps
 from .requests import RequestOps
+from .responses import ResponseOps
 from .results import HookFailure
 from .signals import SignalOps
 
@@ -57,6 +60,16 @@ class Casework:
         self.policy = DisclosurePolicy.from_setup(self.setup)
         self.hooks = Hooks(loaded.plugins, self.setup)
         self.clock = clock
+        self._dated: dict[date, Dated] = {}
+
+    def on(self, day: date) -> Dated:
+        """The setup as it stands on ``day`` and the disclosure policy of that day, built once
+        per date and shared by every actor's transactions (see :meth:`MunicipalitySetup.on`)."""
+        dated = self._dated.get(day)
+        if dated is None:
+            setup = self.setup.on(day)
+            dated = self._dated[day] = Dated(setup, DisclosurePolicy.from_setup(self.setup, day))
+        return dated
 
     @classmethod
     def open(
@@ -126,6 +139,10 @@ class CaseSession:
         self.set_case_director = plans.set_case_director
         self.finalise_plan = plans.finalise_plan
         self.close_case = plans.close_case
+        responses = ResponseOps(self.context)
+        self.respond_to_action = responses.respond_to_action
+        grants = GrantOps(self.context)
+        self.grant_direct_provision = grants.grant_direct_provision
         escalations = EscalationOps(self.context)
         self.confirm_escalation = escalations.confirm_escalation
         self.reject_escalation = escalations.reject_escalation
@@ -140,6 +157,10 @@ class CaseSession:
         self.open_escalations = queries.open_escalations
         self.find_by_bsn = queries.find_by_bsn
         self.audit_log = queries.audit_log
+        indications = IndicationOps(self.context)
+        self.record_indication = indications.record_indication
+        self.record_indications = indications.record_indications
+        self.indications_ending = indications.indications_ending
         requests = RequestOps(self.context)
         self.report_request = requests.report_request
         self.record_request_step = requests.record_request_step

@@ -321,3 +321,72 @@ class WmoRequestRow(SQLModel, table=True):
     decision: str | None = Field(default=None, max_length=10)
     recorded_by: str
     created_at: datetime
+
+
+class ActionResponseRow(SQLModel, table=True):
+    """An organisation's answer to an action a final plan requests of it (revision 0011): an
+    action outside the organisation's mandate is a request it accepts or declines, once."""
+
+    __tablename__ = "action_response"
+    __table_args__ = (UniqueConstraint("plan_id", "action", name="one_response_per_action"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE")
+    action: int
+    """The action's position in the plan's actions, from 0."""
+    organisation: str = Field(max_length=200)
+    response: str = Field(max_length=10)
+    responded_by: str = Field(max_length=80)
+    responded_at: datetime
+
+
+class DirectGrantRow(SQLModel, table=True):
+    """A provision with direct access granted to a household without a signal, an assessment
+    or the team (revision 0008; see wijkteamkit.engine.grants). Deleted with its household."""
+
+    __tablename__ = "direct_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    provision: str = Field(max_length=80)
+    delivery: str = Field(max_length=10)
+    granted_at: datetime
+    granted_by: str
+    """The id of the actor who recorded the grant (a worker, or the resident)."""
+    granted_by_role: str = Field(max_length=20)
+
+
+class IndicationRow(SQLModel, table=True):
+    """An indication (revision 0009): a household's right to a provision, granted under a law
+    (``awbz``, ``wmo-2015``...) with its original dates, imported or recorded; when it really
+    ends follows from the setup's transitional law (:mod:`wijkteamkit.engine.indications`).
+    Deleted with its household."""
+
+    __tablename__ = "indication"
+    __table_args__ = (
+        UniqueConstraint(
+            "household_id",
+            "provision",
+            "valid_from",
+            "municipality",
+            name="one_indication_per_start",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality: str = Field(index=True, max_length=6)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    provision: str = Field(max_length=80)
+    law: str = Field(max_length=80)
+    delivery: str = Field(max_length=3)
+    valid_from: date
+    valid_to: date | None = None
+    recorded_by: str
+    recorded_at: datetime
+
+
+# Indications that end soon, by municipality (revision 0009; see wijkteamkit.engine.indications).
+Index("ix_indication_ending", col(IndicationRow.municipality), col(IndicationRow.valid_to))

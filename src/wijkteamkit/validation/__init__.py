@@ -16,6 +16,7 @@ from . import (
     codelists,
     consent,
     continuity,
+    dates,
     domains,
     escalation,
     funding,
@@ -27,6 +28,7 @@ from . import (
     neighbourhoods,
     references,
     teams,
+    terms,
 )
 from .finding import Check, Finding, Rule
 
@@ -39,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     teams.member_hours,
     teams.leader,
     teams.neighbourhoods_without_team,
+    dates.case_registration,
     leaders.leader_employers,
     neighbourhoods.neighbourhood_targets,
     neighbourhoods.team_start_precision,
@@ -47,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     escalation.rules_that_never_fire,
     escalation.direct_without_basis,
     escalation.basis_not_an_exception,
+    dates.rule_periods,
     escalation.rules_whose_target_never_accepts,
     funding.unfunded_provisions,
     funding.streams_outside_their_period,
@@ -61,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     money.tender_regime,
     money.tender_example_bids,
     consent.consent_exceptions,
+    terms.terms_within_the_law,
     mandates.mandates_without_members,
     hygiene.missing_sources,
 )
