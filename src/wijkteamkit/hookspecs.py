@@ -40,6 +40,7 @@ from .domain import (
     Law,
     LegalBasis,
     LifeDomain,
+    Mandate,
     Municipality,
     MunicipalitySetup,
     Neighbourhood,
@@ -328,6 +329,22 @@ def wijkteamkit_principles(
         director" or "institutions mandate the team over their workers in a household".
 
     Merged by key. **Region** and **municipality** layers.
+    """
+
+
+@hookspec
+def wijkteamkit_mandates(
+    municipality: Municipality,
+) -> Sequence[Mandate | Remove | Mapping[str, Any]]:
+    """Supply the organisations that mandate the team over their workers in a household.
+
+    :param municipality: the municipality being loaded.
+    :return: :class:`~wijkteamkit.Mandate` items: the organisation, named as the teams'
+        members name it, and the period the mandate holds. In a plan, an action assigned to a
+        professional of a mandating organisation binds it; an action for any other
+        organisation is a request it may accept or decline.
+
+    Merged by key. **Municipality** layer (a region may supply what its municipalities share).
     """
 
 

@@ -24,6 +24,7 @@ from .domain import (
     Law,
     LegalBasis,
     LifeDomain,
+    Mandate,
     Municipality,
     MunicipalitySetup,
     Neighbourhood,
@@ -67,6 +68,7 @@ COLLECTION_HOOKS: dict[str, tuple[str, type[Item]]] = {
     "tender_procedures": ("wijkteamkit_tender_procedures", TenderProcedure),
     "budgets": ("wijkteamkit_budgets", Budget),
     "principles": ("wijkteamkit_principles", Principle),
+    "mandates": ("wijkteamkit_mandates", Mandate),
 }
 """Each keyed collection of the setup, the hook that supplies it and the model of its items."""
 

@@ -13,6 +13,7 @@ from .consent import ConsentPolicy, LegalBasis
 from .escalation import EscalationRule, EscalationTarget
 from .funding import FundingStream, Law, Provision
 from .lifedomain import Indicator, LifeDomain
+from .mandate import Mandate
 from .municipality import Municipality, Neighbourhood, Principle
 from .team import CompositionRule, FunctionGroup, Team, TeamFunction
 from .tender import TenderProcedure
@@ -47,6 +48,7 @@ class MunicipalitySetup(Model):
     tender_procedures: tuple[TenderProcedure, ...] = ()
     budgets: tuple[Budget, ...] = ()
     principles: tuple[Principle, ...] = ()
+    mandates: tuple[Mandate, ...] = ()
     origins: dict[str, str] = Field(default_factory=dict)
 
     @property
@@ -64,7 +66,9 @@ class MunicipalitySetup(Model):
         return self.origins.get(location, "")
 
     def on(self, when: date) -> MunicipalitySetup:
-        """A copy keeping only laws, legal bases, funding streams and provision funding valid on ``when``."""
+        """The setup as it stands on ``when``: only the escalation targets and rules, laws,
+        legal bases, funding streams and provision funding valid that day, and only the consent
+        policy's exceptions whose legal basis is in force then."""
 
         def valid(items: tuple[T, ...]) -> tuple[T, ...]:
             return tuple(i for i in items if not isinstance(i, Period) or i.contains(when))
@@ -72,12 +76,18 @@ class MunicipalitySetup(Model):
         provisions = tuple(
             p.model_copy(update={"funding": tuple(p.funding_on(when))}) for p in self.provisions
         )
+        bases = {b.key: b for b in self.legal_bases}
+        policy = self.consent_policy
+        exceptions = tuple(k for k in policy.exceptions if k not in bases or bases[k].contains(when))
         return self.model_copy(
             update={
+                "escalation_targets": valid(self.escalation_targets),
+                "escalation_rules": valid(self.escalation_rules),
                 "laws": valid(self.laws),
                 "legal_bases": valid(self.legal_bases),
                 "funding_streams": valid(self.funding_streams),
                 "provisions": provisions,
+                "consent_policy": policy.model_copy(update={"exceptions": exceptions}),
             }
         )
 
@@ -100,5 +110,6 @@ KEYED_COLLECTIONS: tuple[str, ...] = (
     "tender_procedures",
     "budgets",
     "principles",
+    "mandates",
 )
 """The setup's collections of keyed items, in the order they are shown and validated."""
