@@ -65,7 +65,14 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
     console.print(t)
 
     t = _table(
-        "Teams", "key", "neighbourhood", "members", "functions", "leader", "registration from"
+        "Teams",
+        "key",
+        "neighbourhood",
+        "base",
+        "members",
+        "functions",
+        "leader",
+        "registration from",
     )
     for team in setup.teams:
         functions = ", ".join(f"{m.function} {m.hours_per_week:g}h" for m in team.members)
@@ -78,6 +85,7 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         t.add_row(
             team.key,
             team.neighbourhood,
+            team.base or "",
             str(len(team.members)),
             functions,
             leader,
@@ -103,7 +111,14 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
     console.print(t)
 
     t = _table(
-        "Escalation", "rule", "when", "target", "handover", "priority", "direct / legal basis"
+        "Escalation",
+        "rule",
+        "when",
+        "target",
+        "handover",
+        "priority",
+        "direct / legal basis",
+        "valid",
     )
     targets = {x.key: x for x in setup.escalation_targets}
     for rule in sorted(setup.escalation_rules, key=lambda r: (r.priority, r.key)):
@@ -120,6 +135,7 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
             found.handover if found else "?",
             str(rule.priority),
             direct,
+            f"{rule.valid_from or '…'} – {rule.valid_to or '…'}",
         )
     console.print(t)
 
@@ -180,11 +196,16 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         for principle in setup.principles:
             t.add_row(principle.key, principle.statement)
         console.print(t)
-    console.print(
-        f"{len(setup.life_domains)} life domains, {len(setup.indicators)} indicators, "
-        f"{len(setup.laws)} laws, {len(setup.legal_bases)} legal bases",
-        highlight=False,
-    )
+    t = _table("Life domains", "key", "name", "catalogue", "maps to")
+    for d in setup.life_domains:
+        name = f"{d.name_nl} ({d.name})" if d.name_nl else d.name
+        t.add_row(d.key, name, d.catalogue, ", ".join(d.maps_to))
+    console.print(t)
+    t = _table("Indicators", "key", "name", "reveals")
+    for i in setup.indicators:
+        t.add_row(i.key, f"{i.name_nl} ({i.name})" if i.name_nl else i.name, ", ".join(i.domains))
+    console.print(t)
+    console.print(f"{len(setup.laws)} laws, {len(setup.legal_bases)} legal bases", highlight=False)
 
 
 def render_budgets(setup: MunicipalitySetup, console: Console | None = None) -> None:
@@ -203,3 +224,5 @@ def render_budgets(setup: MunicipalitySetup, console: Console | None = None) -> 
             t.add_row(f"  covered by {cover.name}", _eur(cover.amount))
         t.add_row("[bold]Balance[/bold]", _eur(budget.balance))
         console.print(t)
+        for note in budget.notes:
+            console.print(f"  note: {note}", highlight=False)

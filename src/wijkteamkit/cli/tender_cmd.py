@@ -100,8 +100,17 @@ def show(
                 + (f" ({part.area})" if part.area else "")
             )
         if p.profile:
+            size = ", ".join(
+                f"{count:,} {what}".replace(",", ".")
+                for count, what in (
+                    (p.profile.population, "residents"),
+                    (p.profile.households, "households"),
+                )
+                if count is not None
+            )
             typer.echo(
-                f"  profile: problems {', '.join(p.profile.problems) or '-'}; "
+                f"  profile: {size or 'size not given'}; problems "
+                f"{', '.join(p.profile.problems) or '-'}; "
                 f"opportunities {', '.join(p.profile.opportunities) or '-'}"
             )
         if p.requirements:
@@ -110,7 +119,8 @@ def show(
                 f"  requirements by {r.written_by}, ceiling EUR {r.budget_ceiling:,.0f}, {r.starts} to {r.ends}:"
             )
             for o in r.outcomes:
-                typer.echo(f"    - {o.key}: {o.description}")
+                scope = ", ".join(x for x in (o.domain, o.target_group) if x)
+                typer.echo(f"    - {o.key}: {o.description}" + (f" ({scope})" if scope else ""))
         typer.echo(
             "  criteria: "
             + ", ".join(f"{c.name} {c.weight:g}% ({c.kind})" for c in p.award_criteria)
