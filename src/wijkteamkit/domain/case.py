@@ -38,6 +38,7 @@ from .common import (
     Text,
     local_date,
 )
+from .funding import Delivery
 from .lifedomain import Score
 
 
@@ -191,7 +192,9 @@ class ActionBy(StrEnum):
 
 
 class Rung(StrEnum):
-    """The covenant's ladder: own strength, network, general provision, tailored provision."""
+    """The covenant's ladder, lowest first: own strength, network, general provision (algemene
+    voorziening), tailored provision (maatwerkvoorziening). The engine derives an action's rung
+    (:func:`wijkteamkit.engine.ladder.rung_of`); members are listed in ladder order."""
 
     OWN_STRENGTH = "own_strength"
     NETWORK = "network"
@@ -200,13 +203,32 @@ class Rung(StrEnum):
 
 
 class PlanAction(CaseInput):
-    """One action in a plan: what, by whom, on which rung, for which life domain."""
+    """One action in a plan: what, by whom, for which life domain, with which provision.
+
+    Its rung is derived, not chosen: from the provision's kind, or without a provision from who
+    carries it out (:mod:`wijkteamkit.engine.ladder`). ``rung`` may be given as a check (the
+    engine refuses one that contradicts the derived rung, and stores the derived one).
+    ``delivery`` is care in kind (``zin``, the default) or a personal budget (``pgb``).
+    """
 
     description: Text
     domain: Key
     actor: ActionBy
-    rung: Rung
+    rung: Rung | None = None
     provision: Key | None = None
+    delivery: Delivery = Delivery.ZIN
+    organisation: Line | None = None
+    """The organisation of the professional the action is assigned to (a professional's
+    action only); none means the team's own work. See :mod:`wijkteamkit.engine.mandate`."""
+
+    @model_validator(mode="after")
+    def _organisation_of_a_professional(self) -> PlanAction:
+        if self.organisation is not None and self.actor is not ActionBy.PROFESSIONAL:
+            raise ValueError(
+                "only an action by a professional names an organisation; drop 'organisation' "
+                "or set 'actor' to 'professional'"
+            )
+        return self
 
 
 class PlanGoal(CaseInput):
@@ -216,17 +238,44 @@ class PlanGoal(CaseInput):
     goal: Text
 
 
+LOWER_RUNGS = (Rung.OWN_STRENGTH, Rung.NETWORK, Rung.ALGEMENE_VOORZIENING)
+"""The rungs a plan that uses a maatwerkvoorziening considers first, in ladder order."""
+
+LEGACY_FIELDS = frozenset({"ladder_justification"})
+"""Fields of plans stored before the ladder was derived: read, never accepted as input."""
+
+
 class PlanIn(CaseInput):
-    """A plan's content. A plan using a maatwerkvoorziening says why lower rungs do not suffice."""
+    """A plan's content. A final plan that uses a maatwerkvoorziening records, for each lower
+    rung, why it does not suffice (``ladder_considerations``)."""
 
     goals: tuple[PlanGoal, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
     actions: tuple[PlanAction, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
-    ladder_justification: Text | None = None
+    ladder_considerations: dict[Rung, Text] = Field(default_factory=dict)
 
-    @property
-    def uses_maatwerk(self) -> bool:
-        """Whether any action relies on a maatwerkvoorziening."""
-        return any(a.rung is Rung.MAATWERKVOORZIENING for a in self.actions)
+    @model_validator(mode="before")
+    @classmethod
+    def _no_single_justification(cls, data: object) -> object:
+        if isinstance(data, dict) and "ladder_justification" in data:
+            raise ValueError(
+                "ladder_justification is no longer accepted: give ladder_considerations, "
+                "one text per lower rung (own_strength, network, algemene_voorziening)"
+            )
+        return data
+
+    @field_validator("ladder_considerations")
+    @classmethod
+    def _lower_rungs_only(cls, value: dict[Rung, str]) -> dict[Rung, str]:
+        if Rung.MAATWERKVOORZIENING in value:
+            raise ValueError(
+                "ladder_considerations are about the rungs below a maatwerkvoorziening "
+                "(own_strength, network, algemene_voorziening)"
+            )
+        return value
+
+    @field_serializer("ladder_considerations")
+    def _ladder_order(self, value: dict[Rung, str]) -> dict[str, str]:
+        return {rung.value: value[rung] for rung in LOWER_RUNGS if rung in value}
 
 
 class ConsentIn(CaseInput):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -13,11 +14,13 @@ from ..domain import (
     Condition,
     DomainScore,
     Flagged,
+    Mandate,
     MunicipalitySetup,
     ProblemDomains,
 )
 from ..domain.case import Rung
 from ..store.tables import (
+    ActionResponseRow,
     AssessmentRow,
     ConsentRow,
     EscalationRow,
@@ -26,12 +29,14 @@ from ..store.tables import (
     PlanRow,
     SignalRow,
 )
+from .mandate import Standing, plan_date, standing
 from .process import EscalationState
 from .views import (
     ActionView,
     AssessmentView,
     CaseFile,
     ConsentView,
+    ConsiderationView,
     EscalationView,
     GoalView,
     HouseholdView,
@@ -93,6 +98,9 @@ def build_case_file(db: Session, setup: MunicipalitySetup, household: HouseholdR
         for e, view in zip(escalations, escalation_views, strict=True)
         if e.state == EscalationState.ACTIVE and e.handover == "transfer"
     }
+    responses = {
+        (r.plan_id, r.action): r for r in household_rows(db, ActionResponseRow, hid, setup.code)
+    }
     return CaseFile(
         household=HouseholdView.model_validate(household, from_attributes=True),
         granted=None,
@@ -133,7 +141,7 @@ def build_case_file(db: Session, setup: MunicipalitySetup, household: HouseholdR
             for a in household_rows(db, AssessmentRow, hid, setup.code)
         ),
         plans=tuple(
-            _plan(p, revealing, active_transfers)
+            _plan(p, revealing, active_transfers, setup.mandates, responses)
             for p in household_rows(db, PlanRow, hid, setup.code)
         ),
         escalations=escalation_views,
@@ -177,10 +185,32 @@ def _escalation(row: EscalationRow, reveals: frozenset[str]) -> EscalationView:
     )
 
 
+def _standing(
+    mandates: tuple[Mandate, ...],
+    action: dict[str, Any],
+    on: date,
+    response: ActionResponseRow | None,
+) -> dict[str, Any]:
+    """An action's standing under the mandates, and who answered it when it was a request."""
+    found = standing(mandates, action["actor"], action.get("organisation"), on)
+    if response is None or found is not Standing.REQUESTED:
+        return {"standing": found}
+    return {
+        "standing": Standing(response.response),
+        "responded_by": response.responded_by,
+        "responded_at": response.responded_at,
+    }
+
+
 def _plan(
-    row: PlanRow, revealing: Revealing, active_transfers: dict[str, frozenset[str]]
+    row: PlanRow,
+    revealing: Revealing,
+    active_transfers: dict[str, frozenset[str]],
+    mandates: tuple[Mandate, ...],
+    responses: dict[tuple[int, int], ActionResponseRow],
 ) -> PlanView:
     content = row.content
+    on = plan_date(row.created_at, row.finalised_at)
     goals = tuple(
         GoalView(domain=g["domain"], goal=g["goal"], reveals=frozenset({g["domain"]}))
         for g in content.get("goals", [])
@@ -190,11 +220,15 @@ def _plan(
             description=a["description"],
             domain=a["domain"],
             actor=a["actor"],
-            rung=a["rung"],
+            rung=a.get("rung"),
             provision=a.get("provision"),
+            delivery=a.get("delivery", "zin"),
+            index=index,
+            organisation=a.get("organisation"),
+            **_standing(mandates, a, on, responses.get((row.id or 0, index))),
             reveals=frozenset({a["domain"]}),
         )
-        for a in content.get("actions", [])
+        for index, a in enumerate(content.get("actions", []))
     )
     justification = (content.get("ladder_justification") or "").strip()
     maatwerk = frozenset(a.domain for a in actions if a.rung == Rung.MAATWERKVOORZIENING)
@@ -209,6 +243,10 @@ def _plan(
         finalised_at=row.finalised_at,
         goals=goals,
         actions=actions,
+        ladder_considerations=tuple(
+            ConsiderationView(rung=rung, text=text, reveals=about)
+            for rung, text in (content.get("ladder_considerations") or {}).items()
+        ),
         ladder_justification=TextView(text=justification, reveals=about) if justification else None,
         lead=LeadView(
             party=row.lead,

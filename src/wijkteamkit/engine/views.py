@@ -96,19 +96,37 @@ class GoalView(View):
 
 
 class ActionView(View):
-    """A plan action for one domain."""
+    """A plan action for one domain. ``index`` is its position in the plan (from 0, also when
+    other actions are withheld); ``standing`` says what a professional's action is to the
+    organisation it is assigned to: ``team`` (none named), ``binding`` (under its mandate),
+    ``requested``, ``accepted`` or ``declined`` (see :mod:`wijkteamkit.engine.mandate`)."""
 
     description: Annotated[str, NOTHING]
     domain: Annotated[str, NOTHING]
     actor: Annotated[str, NOTHING]
-    rung: Annotated[str, NOTHING]
+    rung: Annotated[str | None, NOTHING] = None
     provision: Annotated[str | None, NOTHING] = None
+    delivery: Annotated[str, NOTHING] = "zin"
+    index: Annotated[int, NOTHING]
+    organisation: Annotated[str | None, NOTHING] = None
+    standing: Annotated[str | None, NOTHING] = None
+    responded_by: Annotated[str | None, NOTHING] = None
+    responded_at: Annotated[datetime | None, NOTHING] = None
     reveals: Reveals
 
 
 class TextView(View):
-    """A free text and the domains it is about (the ladder justification)."""
+    """A free text and the domains it is about (a legacy ladder justification)."""
 
+    text: Annotated[str, NOTHING]
+    reveals: Reveals
+
+
+class ConsiderationView(View):
+    """Why one lower rung of the ladder does not suffice; it reveals the domains of the plan's
+    maatwerk actions."""
+
+    rung: Annotated[str, NOTHING]
     text: Annotated[str, NOTHING]
     reveals: Reveals
 
@@ -121,7 +139,8 @@ class LeadView(View):
 
 
 class PlanView(View):
-    """A plan: goals and actions per domain, the ladder justification, the lead."""
+    """A plan: goals and actions per domain, the ladder considerations (and a legacy
+    justification), the lead."""
 
     id: Annotated[int, NOTHING]
     team: Annotated[str, NOTHING]
@@ -132,6 +151,7 @@ class PlanView(View):
     finalised_at: Annotated[datetime | None, NOTHING] = None
     goals: Annotated[tuple[GoalView, ...], OWN] = ()
     actions: Annotated[tuple[ActionView, ...], OWN] = ()
+    ladder_considerations: Annotated[tuple[ConsiderationView, ...], OWN] = ()
     ladder_justification: Annotated[TextView | None, OWN] = None
     lead: Annotated[LeadView | None, OWN] = None
     reveals: Reveals = frozenset()

@@ -17,12 +17,15 @@ from wijkteamkit.domain import (
     Bid,
     Budget,
     CompositionRule,
+    Continuity,
     CostGroup,
     CostLine,
     CoverageLine,
+    Delivery,
     EscalationRule,
     EscalationTarget,
     FunctionGroup,
+    Mandate,
     Municipality,
     Neighbourhood,
     Outcome,
@@ -31,6 +34,7 @@ from wijkteamkit.domain import (
     Provider,
     Provision,
     ProvisionFunding,
+    ProvisionKind,
     Requirement,
     Requirements,
     Source,
@@ -43,6 +47,8 @@ from wijkteamkit.domain import (
 CODE = "GM0796"
 EVALUATION = "002_7a918f7c8e3d779a.txt"
 COALITION = "004_e77a5182fdc1e0dd.txt"
+VEILIG_THUIS_FROM = date(2015, 1, 1)
+"""Veilig Thuis exists from the Wmo 2015 (art. 4.1.1) coming into force."""
 
 
 def evaluation(section: str) -> Source:
@@ -125,6 +131,48 @@ def wijkteamkit_principles() -> tuple[Principle, ...]:
             statement="Citizen initiatives set the agenda of joint conferences; a neighbourhood cooperative "
             "(wijkcoöperatie) is being built after the example of care cooperatives.",
             source=coalition("Invloed van burgers"),
+        ),
+    )
+
+
+MANDATE_FROM = date(2016, 5, 10)
+"""The council's meeting on the raadsvoorstel (¶6): the mandate holds from then."""
+
+_MANDATING = (
+    ("cello", "Cello"),
+    ("van-neynsel", "Van Neynsel"),
+    ("reinier-van-arkel", "Reinier van Arkel"),
+)
+"""The institutions whose 'vliegende vakteams' the evaluation names (¶2)."""
+
+
+@hookimpl
+def wijkteamkit_mandates() -> tuple[Mandate, ...]:
+    section = (
+        "¶2 ('de vliegende vakteams van bijv. Cello, Van Neynsel, Reinier van Arkel'), ¶4 ('de "
+        "instellingen [geven] aan de wijkteams het mandaat over de werkers in een huishouden'), "
+        "¶6 (raadsvoorstel, 10 mei)"
+    )
+    named = tuple(
+        Mandate(
+            key=key,
+            organisation=organisation,
+            valid_from=MANDATE_FROM,
+            source=evaluation(section),
+        )
+        for key, organisation in _MANDATING
+    )
+    return (
+        *named,
+        Mandate(
+            key="welzijnsorganisatie",
+            organisation="welzijnsorganisatie",
+            valid_from=MANDATE_FROM,
+            source=illustrative(
+                "the evaluation says 'de instellingen' give the mandate; the welfare "
+                "organisation the illustrative team members come from is taken to be one",
+                section="¶4",
+            ),
         ),
     )
 
@@ -292,11 +340,19 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Veilig Thuis Brabant Noordoost",
             kind="domestic_violence_service",
             level="region",
-            accepts=("domestic-violence", "child-abuse"),
+            accepts={
+                "kind": "any_of",
+                "conditions": (
+                    {"kind": "flagged", "indicator": "domestic-violence"},
+                    {"kind": "flagged", "indicator": "child-abuse"},
+                ),
+            },
+            valid_from=VEILIG_THUIS_FROM,
             source=illustrative(
-                "the sources name no escalation bodies; the regional Veilig Thuis (from 2015)",
-                document="DESIGN.md",
-                section="§5 consent",
+                "the sources name no escalation bodies; Veilig Thuis, the advice and reporting "
+                "centre art. 4.1.1 has every municipality provide, exists from 1 January 2015",
+                document="Wmo 2015",
+                section="art. 4.1.1",
             ),
         ),
         EscalationTarget(
@@ -304,7 +360,7 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Zorg- en Veiligheidshuis",
             kind="safety_house",
             level="region",
-            accepts=("justice-involved",),
+            accepts={"kind": "flagged", "indicator": "justice-involved"},
             source=illustrative("the sources name no escalation bodies", section="¶4"),
         ),
     )
@@ -322,7 +378,12 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
             priority=1,
             direct=True,
             legal_basis="meldrecht-veilig-thuis",
-            source=illustrative(note, document="DESIGN.md", section="§5 consent"),
+            valid_from=VEILIG_THUIS_FROM,
+            source=illustrative(
+                note,
+                document="Wmo 2015",
+                section="art. 5.2.6 (meldrecht), in force from 1 January 2015",
+            ),
         ),
         EscalationRule(
             key="justitie",
@@ -335,9 +396,54 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
     )
 
 
+TRANSITION = "Op naar zorgzame wijken in het nieuwe jaar"
+"""The heading of 004's opening: begeleiding and dagbesteding move from the AWBZ to the
+municipality, under transitional law 'uitgevoerd als voortzetting van bestaande indicaties'."""
+
+
+def _continued_from_awbz(key: str, name: str, iwmo: str) -> Provision:
+    """A provision that moved from the AWBZ to the municipality in 2015, whose existing AWBZ
+    indications continue as they were (004), at the latest through 2015 (art. 8.6.1 Wmo 2015)."""
+    moved = coalition(
+        f"{TRANSITION} ('de overgang van individuele begeleiding en dagbesteding "
+        "van de AWBZ naar de gemeenten')"
+    )
+    return Provision(
+        key=key,
+        name=name,
+        kind=ProvisionKind.MAATWERK,
+        delivery=frozenset({Delivery.ZIN, Delivery.PGB}),
+        iwmo_category=iwmo,
+        funding=(
+            ProvisionFunding(
+                stream="awbz",
+                valid_from=date(1968, 1, 1),
+                valid_to=date(2014, 12, 31),
+                source=moved,
+            ),
+            ProvisionFunding(stream="wmo-2015", valid_from=date(2015, 1, 1), source=moved),
+        ),
+        continuity=Continuity(
+            law="awbz",
+            held_on=date(2014, 12, 31),
+            until=date(2015, 12, 31),
+            source=Source(
+                document=COALITION,
+                section=f"{TRANSITION} ('In het overgangsrecht uitgevoerd als voortzetting van "
+                "bestaande indicaties')",
+                note="the piece gives no end date: existing indications continue until they "
+                "end, at the latest through 2015 (Wmo 2015, art. 8.6.1)",
+            ),
+        ),
+        source=moved,
+    )
+
+
 @hookimpl
 def wijkteamkit_provisions() -> tuple[Provision, ...]:
     return (
+        _continued_from_awbz("begeleiding", "Begeleiding (individueel)", "02"),
+        _continued_from_awbz("dagbesteding", "Dagbesteding", "07"),
         Provision(
             key="open-inloop-dagbesteding",
             name="Open walk-in day activities in the neighbourhood",
