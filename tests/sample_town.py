@@ -99,6 +99,7 @@ def defaults() -> dict[str, Any]:
                 name="Regieteam",
                 kind="multiproblem_team",
                 level="district",
+                accepts={"kind": "problem_domains", "min_count": 3},
                 source=SRC,
             ),
             EscalationTarget(
@@ -106,6 +107,13 @@ def defaults() -> dict[str, Any]:
                 name="Veilig Thuis",
                 kind="domestic_violence_service",
                 level="region",
+                accepts={
+                    "kind": "any_of",
+                    "conditions": (
+                        {"kind": "flagged", "indicator": "domestic-violence"},
+                        {"kind": "flagged", "indicator": "child-abuse"},
+                    ),
+                },
                 source=SRC,
             ),
             EscalationTarget(
@@ -114,6 +122,7 @@ def defaults() -> dict[str, Any]:
                 kind="care_chain",
                 level="city",
                 handover="referral",
+                accepts={"kind": "domain_score", "domain": "lichamelijke-gezondheid", "at_most": 2},
                 source=SRC,
             ),
         ],

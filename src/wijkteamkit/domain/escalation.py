@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
-from .common import Item, Key, Model, NonEmptyText
+from .common import Item, Key, Model, NonEmptyText, Period
 from .lifedomain import PROBLEM_THRESHOLD
 
 if TYPE_CHECKING:
@@ -261,24 +261,28 @@ class Level(StrEnum):
     NATIONAL = "national"
 
 
-class EscalationTarget(Item):
-    """A body a team escalates or refers to.
+class EscalationTarget(Item, Period):
+    """A body a team escalates or refers to, existing from ``valid_from`` to ``valid_to``
+    (Veilig Thuis from 1 January 2015); the engine escalates only to a target valid that day.
 
     ``handover="transfer"`` moves the lead to the target for a while (escalation proper, with a
     named responsible party); ``"referral"`` only shares the case and keeps the lead in the team.
-    ``accepts`` lists the indicator keys or problem descriptions the target takes on.
+    ``accepts`` is the condition (the language of :attr:`EscalationRule.when`) a household must
+    meet for the target to take it on, judged on the household's latest assessment; ``None``
+    accepts every household.
     """
 
     name: NonEmptyText
     kind: TargetKind
     level: Level
     handover: Literal["transfer", "referral"] = "transfer"
-    accepts: tuple[str, ...] = ()
+    accepts: Condition | None = None
     organisation: str | None = None
 
 
-class EscalationRule(Item):
-    """When ``when`` holds, propose handing the case to ``target``.
+class EscalationRule(Item, Period):
+    """When ``when`` holds, propose handing the case to ``target`` (the rule applies from
+    ``valid_from`` to ``valid_to``; its target and legal basis must be valid whenever it is).
 
     Lower ``priority`` numbers are proposed first. ``direct=True`` means the worker may approach
     the target at once without first discussing the case in the team; ``legal_basis`` names the

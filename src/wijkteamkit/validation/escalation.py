@@ -15,6 +15,7 @@ from ..domain import (
     MunicipalitySetup,
     ProblemDomains,
 )
+from ..domain.satisfiability import jointly_satisfiable, satisfiable
 from ..engine.consent import DisclosurePolicy
 from .finding import Check, Finding
 
@@ -40,7 +41,7 @@ def _why_never(condition: Condition, setup: MunicipalitySetup) -> list[str]:
         unknown = [d for d in condition.domains if d not in domains]
         if unknown:
             return [f"life domain(s) {', '.join(map(repr, unknown))} not defined"]
-        available = len(set(condition.domains)) if condition.domains else len(domains)
+        available = len(condition.domains) if condition.domains else len(domains)
         if condition.min_count > available:
             return [
                 f"needs {condition.min_count} problem domains but only {available} can be scored"
@@ -73,10 +74,24 @@ def _contradictions(condition: AllOf) -> list[str]:
     ]
 
 
+def _universe(setup: MunicipalitySetup) -> tuple[list[str], list[str]]:
+    """The life domains and indicators an assessment or signal can hold."""
+    return [d.key for d in setup.life_domains], [i.key for i in setup.indicators]
+
+
 def rules_that_never_fire(check: Check) -> Iterator[Finding]:
-    """An escalation rule whose condition can never hold protects no one."""
+    """An escalation rule whose condition can never hold protects no one.
+
+    Whether it can hold is decided exactly (:mod:`~wijkteamkit.domain.satisfiability`); the
+    reasons name the usual mistakes, and parts that only contradict each other in combination
+    are reported as such. An empty ``all_of`` is reported too: it holds always, surely not what
+    was meant.
+    """
+    domains, indicators = _universe(check.setup)
     for rule in check.setup.escalation_rules:
         reasons = _why_never(rule.when, check.setup)
+        if not reasons and not satisfiable(rule.when, domains, indicators):
+            reasons = ["its parts contradict each other: no assessment satisfies them together"]
         if reasons:
             yield check.finding(
                 "error",
@@ -129,4 +144,33 @@ def basis_not_an_exception(check: Check) -> Iterator[Finding]:
             f"{basis.key!r}, which {why}, so it never permits the hand-over without consent; "
             "drop legal_basis (the hand-over then rests on the resident's consent) or name a "
             "basis in ConsentPolicy.exceptions that covers the target.",
+        )
+
+
+def rules_whose_target_never_accepts(check: Check) -> Iterator[Finding]:
+    """A rule that fires only for households its target does not accept never proposes it.
+
+    The engine proposes a target only for a household it accepts, and refuses to confirm a
+    hand-over to a target that does not accept the household; a rule whose ``when`` and the
+    target's ``accepts`` can never hold together is dead. (A rule that can never fire at all is
+    ``rule-never-fires``.)
+    """
+    domains, indicators = _universe(check.setup)
+    for rule in check.setup.escalation_rules:
+        target = check.setup.get("escalation_targets", rule.target)
+        if not isinstance(target, EscalationTarget) or target.accepts is None:
+            continue
+        if not satisfiable(rule.when, domains, indicators):
+            continue  # reported as rule-never-fires
+        if jointly_satisfiable(rule.when, target.accepts, domains, indicators):
+            continue
+        yield check.finding(
+            "error",
+            "rule-target-never-accepts",
+            f"escalation_rules/{rule.key}",
+            f"escalation rule {rule.key!r} fires only for households its target {rule.target!r} "
+            f"does not accept: the rule fires on {rule.when.describe()}, the target accepts "
+            f"{target.accepts.describe()}, and no assessment satisfies both; widen the target's "
+            "accepts, narrow the rule to households it accepts, or point the rule at another "
+            "target.",
         )

@@ -25,8 +25,14 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Regieteam multiprobleemhuishoudens",
             kind="multiproblem_team",
             level="district",
-            accepts=("(overlastgevende) multiproblematiek: problems on 3 or more life domains",),
-            source=REGIETEAM,
+            accepts={"kind": "problem_domains", "min_count": 3},
+            source=REGIETEAM.model_copy(
+                update={
+                    "note": "accepts '(overlastgevende) multiproblematiek' (§4): problems on 3 or "
+                    "more life domains, as §5 defines it; whether the problems cause nuisance "
+                    "(overlast) is not scored, so it is not asked"
+                }
+            ),
         ),
         EscalationTarget(
             key="ketenzorg",
@@ -34,8 +40,17 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             kind="care_chain",
             level="city",
             handover="referral",
-            accepts=("integral care for dementia, COPD or diabetes",),
-            source=notitie("§5 Relatie met ketenzorg en regieteams"),
+            accepts={"kind": "domain_score", "domain": "lichamelijke-gezondheid", "at_most": 2},
+            source=notitie(
+                "§5 Relatie met ketenzorg en regieteams ('de ketenzorg voor dementie-, COPD- of "
+                "diabetes'); Basisontwerp §3.5 ('als een integrale zorgaanpak geboden is')"
+            ).model_copy(
+                update={
+                    "note": "accepts households needing integral care for dementia, COPD or "
+                    "diabetes; the setup has no indicator for those conditions, so a physical "
+                    "health score of 1 or 2 is how the target recognises that need"
+                }
+            ),
         ),
         EscalationTarget(
             key="bureau-voorzieningen-wmo",
@@ -43,11 +58,23 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             kind="provision_office",
             level="city",
             handover="referral",
-            accepts=("individual Wmo provisions",),
+            accepts={
+                "kind": "any_of",
+                "conditions": (
+                    {"kind": "domain_score", "domain": "basale-adl", "at_most": 2},
+                    {"kind": "domain_score", "domain": "instrumentele-adl", "at_most": 2},
+                ),
+            },
             organisation="Gemeente Nijmegen",
             source=notitie(
                 "§6 Overkoepelend basisontwerp ('overdracht (naar bijvoorbeeld het "
                 "gemeentelijke bureau Voorzieningen Wmo)')"
+            ).model_copy(
+                update={
+                    "note": "accepts households needing an individual Wmo provision (§8 "
+                    "Organisatie: 'zoals rolstoelen en hulp bij het huishouden'); a score of 1 or "
+                    "2 on (instrumental) ADL is how the target recognises that need"
+                }
             ),
         ),
     )
@@ -154,7 +181,8 @@ def wijkteamkit_consent_policy() -> ConsentPolicy:
         source=Source(
             document="001_525b1e9afc52d031.txt",
             section="Basisontwerp §3.4 ('Werker vraagt aan de bewoner toestemming'); §5.2",
-            note="spoken consent suffices in the source; the 15-year retention term is the "
-            "national default",
+            illustrative=True,
+            note="the 15-year retention term, the national default: the sources give none "
+            "(that spoken consent suffices is the source's)",
         ),
     )

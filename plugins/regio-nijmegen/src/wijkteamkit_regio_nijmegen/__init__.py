@@ -60,7 +60,14 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Veiligheidshuis Regio Nijmegen",
             kind="safety_house",
             level="region",
-            accepts=("justice-involved", "veelpleger", "domestic-violence"),
+            accepts={
+                "kind": "any_of",
+                "conditions": (
+                    {"kind": "flagged", "indicator": "justice-involved"},
+                    {"kind": "flagged", "indicator": "veelpleger"},
+                    {"kind": "flagged", "indicator": "domestic-violence"},
+                ),
+            },
             source=note(
                 "Uitvoeringsnotitie §4 ('naar het Veiligheidshuis, wanneer sprake is van "
                 "betrokkenheid van justitie'); Basisontwerp §3.5"
@@ -71,10 +78,22 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="FACT-team",
             kind="mental_health_team",
             level="region",
-            accepts=("severe-psychiatric",),
+            accepts={
+                "kind": "any_of",
+                "conditions": (
+                    {"kind": "flagged", "indicator": "severe-psychiatric"},
+                    {"kind": "domain_score", "domain": "geestelijke-gezondheid", "at_most": 2},
+                ),
+            },
             source=note(
                 "Uitvoeringsnotitie §5 Relatie met ketenzorg en regieteams ('FACT-teams voor "
                 "mensen met ernstige psychiatrische aandoening'); Basisontwerp §3.5"
+            ).model_copy(
+                update={
+                    "note": "accepts 'ernstige psychiatrische aandoening': flagged as severe "
+                    "psychiatric problems, or a mental health score of 1 or 2 (how the target "
+                    "recognises it in an assessment without the indicator)"
+                }
             ),
         ),
         EscalationTarget(
@@ -82,12 +101,21 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Veilig Thuis Gelderland-Zuid",
             kind="domestic_violence_service",
             level="region",
-            accepts=("domestic-violence", "child-abuse"),
+            accepts={
+                "kind": "any_of",
+                "conditions": (
+                    {"kind": "flagged", "indicator": "domestic-violence"},
+                    {"kind": "flagged", "indicator": "child-abuse"},
+                ),
+            },
+            valid_from=REFORM_DAY,
             source=illustrative(
-                "Veilig Thuis exists from 2015, after the 2012 sources; the regional service "
-                "that takes reports under the meldcode",
-                document="DESIGN.md",
-                section="§5 Domain facts: consent",
+                "Veilig Thuis, the advice and reporting centre that art. 4.1.1 Wmo 2015 has "
+                "every municipality provide, exists from 1 January 2015, after the 2012 sources "
+                "(before it, domestic violence went to the Veiligheidshuis, Basisontwerp §3.5); "
+                "the regional name is not in the sources",
+                document="Wmo 2015",
+                section="art. 4.1.1",
             ),
         ),
     )
@@ -122,10 +150,11 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
             priority=1,
             direct=True,
             legal_basis="meldrecht-veilig-thuis",
+            valid_from=REFORM_DAY,
             source=illustrative(
                 "from 2015 reports of domestic violence go to Veilig Thuis under the meldrecht",
-                document="DESIGN.md",
-                section="§5 Domain facts: consent",
+                document="Wmo 2015",
+                section="art. 5.2.6 (meldrecht), in force from 1 January 2015",
             ),
         ),
     )

@@ -5,7 +5,7 @@ college adopted for 2015). It is cited by its headings: the untitled opening (``
 paragraph number and a key phrase), "Diensten in en aan huis", "Dagbesteding", "Participatie",
 "Beschermd wonen GGZ" and "Vervolg". The source gives no neighbourhoods, postcodes, team members,
 organisations, escalation bodies or budgets: those are illustrative and say so. The funding of a
-provision before 1 January 2015 follows the national reform facts (DESIGN.md §5).
+provision before 1 January 2015 follows the law (the AWBZ, the Wmo 2007 and the WWB).
 """
 
 from __future__ import annotations
@@ -59,9 +59,6 @@ def frameworks(section: str, note: str | None = None) -> Source:
 def illustrative(note: str, section: str | None = INTRO) -> Source:
     """Something the Zwolle frameworks do not give: made up to complete the example."""
     return Source(document=FRAMEWORKS, section=section, illustrative=True, note=note)
-
-
-REFORM = Source(document="DESIGN.md", section="§5 Domain facts: the 2015 reform")
 
 
 @hookimpl
@@ -335,7 +332,13 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Veilig Thuis IJsselland",
             kind="domestic_violence_service",
             level="region",
-            accepts=("domestic-violence", "child-abuse"),
+            accepts={
+                "kind": "any_of",
+                "conditions": (
+                    {"kind": "flagged", "indicator": "domestic-violence"},
+                    {"kind": "flagged", "indicator": "child-abuse"},
+                ),
+            },
             valid_from=REFORM_DAY,
             source=Source(
                 document="Wmo 2015",
@@ -350,7 +353,7 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Zorg- en Veiligheidshuis IJsselland",
             kind="safety_house",
             level="region",
-            accepts=("justice-involved",),
+            accepts={"kind": "flagged", "indicator": "justice-involved"},
             source=illustrative(note),
         ),
         EscalationTarget(
@@ -358,7 +361,13 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="FACT-team Dimence",
             kind="mental_health_team",
             level="city",
-            accepts=("severe-psychiatric",),
+            accepts={
+                "kind": "any_of",
+                "conditions": (
+                    {"kind": "flagged", "indicator": "severe-psychiatric"},
+                    {"kind": "domain_score", "domain": "geestelijke-gezondheid", "at_most": 2},
+                ),
+            },
             organisation="Dimence",
             source=illustrative(note),
         ),
@@ -367,7 +376,7 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
             name="Stedelijk multiprobleemoverleg",
             kind="multiproblem_team",
             level="city",
-            accepts=("problems on 3 or more life domains",),
+            accepts={"kind": "problem_domains", "min_count": 3},
             organisation="gemeente Zwolle",
             source=illustrative(note),
         ),
@@ -428,6 +437,23 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
 
 
 _IN_FORCE_SINCE = {"wmo-2007": date(2007, 1, 1), "wwb": date(2004, 1, 1), "awbz": date(1968, 1, 1)}
+_UNTIL_REFORM = {
+    "wmo-2007": Source(
+        document="Wmo 2007",
+        section="in force from 1 January 2007; replaced by the Wmo 2015 from 1 January 2015",
+    ),
+    "wwb": Source(
+        document="WWB",
+        section="in force from 1 January 2004; the Participatiewet from 1 January 2015 "
+        "(Invoeringswet Participatiewet)",
+    ),
+    "awbz": Source(
+        document="AWBZ",
+        section="in force from 1 January 1968; withdrawn from 1 January 2015 by the Invoeringswet "
+        "Wet langdurige zorg",
+    ),
+}
+"""The law that funded a provision before the reform, and when it did."""
 
 
 def _after_reform(
@@ -442,7 +468,7 @@ def _after_reform(
             stream=before,
             valid_from=_IN_FORCE_SINCE[before],
             valid_to=BEFORE_REFORM,
-            source=REFORM,
+            source=_UNTIL_REFORM[before],
         ),
         *periods,
     )
@@ -566,10 +592,9 @@ def wijkteamkit_provisions() -> tuple[Provision | Remove, ...]:
                     "art. 8.6.1 Wmo 2015 allows",
                 ),
             ),
-            source=frameworks(
-                f"{SHELTERED_HOUSING} ('Vanaf 2015 is de gemeente ook verantwoordelijk')",
-                note="the source does not say how residents reach it; access by referral is "
-                "illustrative",
+            source=illustrative(
+                "access by referral: the source does not say how residents reach it",
+                section=f"{SHELTERED_HOUSING} ('Vanaf 2015 is de gemeente ook verantwoordelijk')",
             ),
         ),
         Provision(
