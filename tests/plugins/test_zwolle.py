@@ -173,9 +173,11 @@ def test_every_item_cites_a_source_and_inventions_say_so(setup: MunicipalitySetu
     assert own > 0
     for collection in ("neighbourhoods", "teams", "escalation_targets", "escalation_rules"):
         assert all(i.source and i.source.illustrative for i in getattr(setup, collection))
-    for key in ("hh-1", "hh-2", "schoonmaakondersteuning", "begeleiding", "beschermd-wonen"):
+    for key in ("hh-1", "hh-2", "schoonmaakondersteuning", "begeleiding"):
         source = provision(setup, key).source
         assert source is not None and not source.illustrative
+    sheltered = provision(setup, "beschermd-wonen").source
+    assert sheltered is not None and sheltered.illustrative and "access" in (sheltered.note or "")
 
 
 def test_the_kitchen_table_example_runs(tmp_path: Path) -> None:

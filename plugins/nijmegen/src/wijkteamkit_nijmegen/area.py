@@ -11,7 +11,7 @@ from .sources import NOTE, basisontwerp, convenant, news, notitie
 
 CODE = "GM0268"
 TARGET_SHARE = 0.15
-_POSTCODES = "postcodes are approximate PC4 areas added for routing; the sources give none"
+_POSTCODES = "the postcodes: approximate PC4 areas added for routing; the sources give none"
 
 
 @hookimpl
@@ -49,6 +49,7 @@ def _area(
             document=NOTE,
             section="Uitvoeringsnotitie §3 (target households at 15%); start dates "
             "000_dc26d9cf0f115e39.txt last paragraph",
+            illustrative=True,
             note=_POSTCODES,
         ),
     )

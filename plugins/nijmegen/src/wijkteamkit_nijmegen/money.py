@@ -27,7 +27,7 @@ from wijkteamkit.domain import (
 )
 
 from .area import CODE
-from .sources import NOTE, convenant, illustrative, notitie
+from .sources import NOTE, convenant, notitie
 
 FINANCIEN = notitie("§9 Financiën")
 BUDGET_TABLE = notitie("§9 Financiën (begroting ontwikkeltraject 2012)")
@@ -89,9 +89,12 @@ def wijkteamkit_provisions() -> tuple[Provision, ...]:
                 ProvisionFunding(
                     stream="wmo-2015",
                     valid_from=REFORM_DAY,
-                    source=illustrative(
-                        "from 2015 client support is a municipal task under the Wmo 2015",
-                        section="DESIGN.md §5 Domain facts: the 2015 reform",
+                    source=Source(
+                        document="Wmo 2015",
+                        section="art. 2.1.1, in force from 1 January 2015",
+                        illustrative=True,
+                        note="that Nijmegen pays MEE's client support from the Wmo 2015 after "
+                        "2014: the 2012 sources end before the reform",
                     ),
                 ),
             ),
