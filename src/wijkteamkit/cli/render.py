@@ -221,7 +221,8 @@ def render_budgets(setup: MunicipalitySetup, console: Console | None = None) -> 
                 )
         t.add_row("[bold]Total costs[/bold]", f"[bold]{_eur(budget.total_costs)}[/bold]")
         for cover in budget.coverage:
-            t.add_row(f"  covered by {cover.name}", _eur(cover.amount))
+            funder = f" ({cover.funder})" if cover.funder else ""
+            t.add_row(f"  covered by {cover.name}{funder}", _eur(cover.amount))
         t.add_row("[bold]Balance[/bold]", _eur(budget.balance))
         console.print(t)
         for note in budget.notes:

@@ -55,7 +55,8 @@ def team_composition(check: Check) -> Iterator[Finding]:
                     f"teams/{team.key}/members",
                     f"team {team.key!r} has {count} member(s) of {req.label}; rule "
                     f"{rule.key!r} requires at least {req.min_count} "
-                    f"(composition_rules/{rule.key}/requirements/{i}).",
+                    f"(composition_rules/{rule.key}/requirements/{i})"
+                    + (f": {req.note}" if req.note else "."),
                 )
 
 
