@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..defaults.codelists import iwmo_category_name
-from ..domain import MunicipalitySetup, Neighbourhood
+from ..domain import EscalationTarget, MunicipalitySetup, Neighbourhood
 
 
 def _eur(amount: Decimal | None) -> str:
@@ -32,6 +32,12 @@ def _iwmo(code: str | None) -> str:
         return ""
     name = iwmo_category_name(code)
     return f"{code} {name}" if name else code
+
+
+def _target(target: EscalationTarget) -> str:
+    """``fact (region, GGZ Nijmegen)``: a target's key, level and organisation."""
+    where = f"{target.level}, {target.organisation}" if target.organisation else target.level
+    return f"{target.key} ({where})"
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -92,6 +98,13 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
             str(team.case_registration_from or ""),
         )
     console.print(t)
+    for team in setup.teams:
+        if team.shell:
+            shell = "; ".join(
+                f"{p.organisation} ({', '.join(p.provisions) or 'no provisions named'})"
+                for p in team.shell
+            )
+            console.print(f"  first shell around {team.key}: {shell}", highlight=False)
 
     t = _table("Composition rules", "key", "size", "requires", "member min h", "leader h / paid")
     for r in setup.composition_rules:
@@ -131,7 +144,7 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         t.add_row(
             rule.key,
             rule.when.describe(),
-            f"{rule.target} ({found.level})" if found else rule.target,
+            _target(found) if found else rule.target,
             found.handover if found else "?",
             str(rule.priority),
             direct,
