@@ -158,7 +158,12 @@ def wijkteamkit_mandates() -> tuple[Mandate, ...]:
             key=key,
             organisation=organisation,
             valid_from=MANDATE_FROM,
-            source=evaluation(section),
+            source=evaluation(section).model_copy(
+                update={
+                    "note": "from the day the council treats the raadsvoorstel (¶6, 10 May); "
+                    "the evaluation gives no other start"
+                }
+            ),
         )
         for key, organisation in _MANDATING
     )
@@ -454,7 +459,12 @@ def wijkteamkit_provisions() -> tuple[Provision, ...]:
                 ProvisionFunding(
                     stream="wmo-2015",
                     valid_from=date(2015, 1, 1),
-                    source=coalition("Individuele belangen loslaten"),
+                    source=illustrative(
+                        "the municipality's Wmo 2015 budget pays the open walk-in places: 004 "
+                        "does not say who pays them",
+                        document="Wmo 2015",
+                        section="art. 2.1.1, in force from 1 January 2015",
+                    ),
                 ),
             ),
             source=coalition("Individuele belangen loslaten"),

@@ -552,11 +552,12 @@ def wijkteamkit_provisions() -> tuple[Provision | Remove, ...]:
             access="team",
             funding=_after_reform(DAY_ACTIVITIES, "awbz"),
             continuity=STATUTORY_CONTINUITY,
-            source=frameworks(
-                DAY_ACTIVITIES,
-                note="for people with a physical or intellectual disability or psychological or "
-                "psychosocial problems, gradually reformed (beschut werken joins); the college's "
-                "ambition is a city-wide offer of day activities in 2020",
+            source=illustrative(
+                "a maatwerkvoorziening reached through the team: the section does not say how day "
+                "activities are reached (it gives the target group, people with a physical or "
+                "intellectual disability or psychological or psychosocial problems, a gradual "
+                "reform that beschut werken joins and the ambition of a city-wide offer in 2020)",
+                section=DAY_ACTIVITIES,
             ),
         ),
         Provision(
