@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from . import budget_cmd, demo_cmd, ingest_cmd, plugins_cmd, screen_cmd, show_cmd, validate_cmd
+from . import (
+    budget_cmd,
+    deadlines_cmd,
+    demo_cmd,
+    ingest_cmd,
+    plugins_cmd,
+    screen_cmd,
+    show_cmd,
+    validate_cmd,
+)
 from .audit_cmd import audit_app
 from .common import run
 from .db_cmd import db_app
@@ -46,6 +55,7 @@ app.command("demo")(demo_cmd.demo)
 app.command("budget")(budget_cmd.budget)
 app.command("ingest")(ingest_cmd.ingest)
 app.command("screen")(screen_cmd.screen)
+app.command("deadlines")(deadlines_cmd.deadlines)
 app.add_typer(db_app, name="db")
 app.add_typer(funding_app, name="funding")
 app.add_typer(tender_app, name="tender")
