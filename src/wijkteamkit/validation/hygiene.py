@@ -72,19 +72,26 @@ def illustrative_items(check: Check) -> Iterator[Finding]:
         for note, paths in by_note.items():
             parts = [p for p in paths if p]
             where = f"{location}/{parts[0]}" if len(paths) == 1 and parts else location
-            scope = f" ({', '.join(parts)})" if parts else ""
             said = (
                 f"invented: {note}"
                 if note
-                else "its source does not say what was invented; add a note"
+                else "the source does not say what was invented; add a note"
             )
             yield check.finding(
                 "warning",
                 "illustrative",
                 where,
-                f"{what}{scope} is illustrative, {said}. Replace it with your municipality's "
-                "own data and cite the document it comes from.",
+                f"{_subject(what, parts, whole=len(parts) < len(paths))} illustrative, {said}. "
+                "Replace it with your municipality's own data and cite the document it comes from.",
             )
+
+
+def _subject(what: str, parts: list[str], whole: bool) -> str:
+    """``team 'x' is``, ``team 'x' and its leader are``, ``the leader of team 'x' is``."""
+    listed = ", ".join(parts)
+    if whole:
+        return f"{what} and its {listed} are" if parts else f"{what} is"
+    return f"the {listed} of {what} {'is' if len(parts) == 1 else 'are'}"
 
 
 def _items(setup: MunicipalitySetup) -> Iterator[tuple[str, str, BaseModel]]:
