@@ -209,6 +209,11 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         for principle in setup.principles:
             t.add_row(principle.key, principle.statement)
         console.print(t)
+    if setup.mandates:
+        t = _table("Mandates over their workers in a household", "key", "organisation", "valid")
+        for m in setup.mandates:
+            t.add_row(m.key, m.organisation, f"{m.valid_from or '…'} – {m.valid_to or '…'}")
+        console.print(t)
     t = _table("Life domains", "key", "name", "catalogue", "maps to")
     for d in setup.life_domains:
         name = f"{d.name_nl} ({d.name})" if d.name_nl else d.name

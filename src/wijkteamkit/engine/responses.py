@@ -135,7 +135,8 @@ class ResponseOps:
         action = actions[answer.action]
         organisation = action.get("organisation")
         on = plan_date(plan.created_at, plan.finalised_at)
-        found_standing = standing(tx.setup.mandates, action["actor"], organisation, on)
+        mandates = self.context.casework.setup.mandates  # all of them: the plan's date decides
+        found_standing = standing(mandates, action["actor"], organisation, on)
         if found_standing is None or organisation is None:
             raise RuleViolation(
                 f"action {answer.action} of plan {plan.id} is assigned to no organisation; "
