@@ -22,6 +22,7 @@ from .db_cmd import db_app
 from .funding_cmd import funding_app
 from .generate_cmd import generate_app
 from .guard import DEBUG_ENV, GuardedGroup
+from .indications_cmd import indications_app
 from .tender_cmd import tender_app
 
 app = typer.Typer(
@@ -61,6 +62,7 @@ app.add_typer(funding_app, name="funding")
 app.add_typer(tender_app, name="tender")
 app.add_typer(audit_app, name="audit")
 app.add_typer(generate_app, name="generate")
+app.add_typer(indications_app, name="indications")
 
 
 def main() -> None:

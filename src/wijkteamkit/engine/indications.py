@@ -51,6 +51,8 @@ COLUMNS = (
     "recorded_by",
     "recorded_at",
 )
+CHUNK = 5_000
+"""Indications checked and written per statement (a bound on a statement's parameters)."""
 MAX_WEEKS = 520
 """The longest look-ahead of a listing: ten years."""
 
@@ -131,14 +133,21 @@ class IndicationOps:
     def record_indications_in(
         self, tx: Tx, items: Sequence[IndicationIn], labels: Sequence[str] | None = None
     ) -> list[int]:
-        """:meth:`record_indications` inside ``tx``: one read per table, then one insert."""
-        if not items:
-            return []
+        """:meth:`record_indications` inside ``tx``: per :data:`CHUNK` items one read per table,
+        then one insert."""
         if labels is None:
             labels = [f"item {i}" for i in range(len(items))] if len(items) > 1 else [""]
         if len(labels) != len(items):
             raise ValueError(f"{len(labels)} labels for {len(items)} indications")
-        names: list[str | None] = [label or None for label in labels]
+        ids: list[int] = []
+        for start in range(0, len(items), CHUNK):
+            part = slice(start, start + CHUNK)
+            ids += self._record(tx, items[part], [label or None for label in labels[part]])
+        return ids
+
+    def _record(
+        self, tx: Tx, items: Sequence[IndicationIn], names: Sequence[str | None]
+    ) -> list[int]:
         for item, label in zip(items, names, strict=True):
             with _named(label):
                 _check(self.context.setup, item)
