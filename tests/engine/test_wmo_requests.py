@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from case_helpers import HOUSEHOLD, T0, actor
+from case_helpers import HOUSEHOLD, T0, Clock, actor
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
@@ -254,3 +254,15 @@ def test_a_resident_may_not_list_deadlines_and_the_refusal_is_audited(
     assert auditor.deadlines().listed == 0
     with Session(casework.engine) as db:
         assert db.exec(select(func.count()).select_from(WmoRequestRow)).one() == 0
+
+
+def test_a_households_requests_are_erased_with_it(
+    casework: Casework, worker: CaseSession, leader: CaseSession, clock: Clock
+) -> None:
+    household, signal = worker.receive_signal(Signal(reporter="gp", received_at=T0), HOUSEHOLD)
+    _report(worker, household, date(2016, 1, 4))
+    worker.triage(signal, integral=False)  # a single question, answered at once
+    leader.close_case(household)
+    clock.advance(days=366 * casework.setup.consent_policy.retention_years)
+    leader.erase_household(household)
+    assert _rows(casework) == []
