@@ -131,7 +131,8 @@ def release_package(
         ),
         "awardCriteria": "ratedCriteria",
         "awardCriteriaDetails": "; ".join(
-            f"{c.name} ({c.kind}) {c.weight:g}%" for c in procedure.award_criteria
+            f"{c.name} ({c.kind}) {c.weight:g}%" + (f": {c.description}" if c.description else "")
+            for c in procedure.award_criteria
         ),
         "numberOfTenderers": len(bids),
         "tenderers": [refs[b.provider] for b in bids],
