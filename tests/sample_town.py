@@ -114,6 +114,7 @@ def defaults() -> dict[str, Any]:
                         {"kind": "flagged", "indicator": "child-abuse"},
                     ),
                 },
+                valid_from=date(2015, 1, 1),
                 source=SRC,
             ),
             EscalationTarget(
@@ -142,6 +143,7 @@ def defaults() -> dict[str, Any]:
                 direct=True,
                 legal_basis="meldrecht-veilig-thuis",
                 priority=1,
+                valid_from=date(2015, 1, 1),
                 source=SRC,
             ),
             EscalationRule(

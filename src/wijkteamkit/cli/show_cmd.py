@@ -16,7 +16,9 @@ def show(
     on: Annotated[
         str | None,
         typer.Option(
-            help="Keep only laws, streams and funding valid on this date (YYYY-MM-DD).",
+            help="Show the setup as it stands on this date (YYYY-MM-DD): only the escalation "
+            "targets and rules, laws, legal bases, streams and funding valid then; default: "
+            "the setup's reference date, else today.",
             show_default=False,
         ),
     ] = None,
@@ -24,8 +26,10 @@ def show(
         Format, typer.Option("--format", help="text or json (the setup model's dump).")
     ] = Format.TEXT,
 ) -> None:
-    """Show a municipality's merged setup, as tables or as the setup model's JSON dump."""
+    """Show a municipality's merged setup as it stands on a date, as tables or as the setup
+    model's JSON dump."""
     from ..loading import MunicipalityLoadError, UnknownMunicipality, load_municipality
+    from ..validation import default_date
 
     when = parse_date(on)
     try:
@@ -34,8 +38,8 @@ def show(
         fail(str(exc), kind="unknown-municipality")
     except MunicipalityLoadError as exc:
         fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
-    if when is not None:
-        setup = setup.on(when)
+    when = when or default_date(setup)
+    setup = setup.on(when)
     if output is Format.JSON:
         print_json(setup.model_dump(mode="json"))
     else:

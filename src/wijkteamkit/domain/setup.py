@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
 
 from pydantic import Field
 
@@ -18,8 +17,6 @@ from .municipality import Municipality, Neighbourhood, Principle
 from .team import CompositionRule, FunctionGroup, Team, TeamFunction
 from .tender import TenderProcedure
 from .terms import StatutoryTerm
-
-T = TypeVar("T", bound=Item)
 
 
 class MunicipalitySetup(Model):
@@ -66,30 +63,42 @@ class MunicipalitySetup(Model):
         return self.origins.get(location, "")
 
     def on(self, when: date) -> MunicipalitySetup:
-        """The setup as it stands on ``when``: only the escalation targets and rules, laws,
-        legal bases, funding streams and provision funding valid that day, and only the consent
-        policy's exceptions whose legal basis is in force then."""
-
-        def valid(items: tuple[T, ...]) -> tuple[T, ...]:
-            return tuple(i for i in items if not isinstance(i, Period) or i.contains(when))
-
+        """The setup as it stands on ``when``: only the items of :data:`DATED_COLLECTIONS` and
+        the provision funding valid that day, the consent policy's exceptions whose legal basis
+        is in force then, and the origins of what is kept."""
+        dated: dict[str, tuple[Item, ...]] = {}
+        gone: set[str] = set()
+        for name in DATED_COLLECTIONS:
+            items: tuple[Item, ...] = getattr(self, name)
+            dated[name] = tuple(i for i in items if not isinstance(i, Period) or i.contains(when))
+            gone |= {f"{name}/{i.key}" for i in items} - {f"{name}/{i.key}" for i in dated[name]}
         provisions = tuple(
             p.model_copy(update={"funding": tuple(p.funding_on(when))}) for p in self.provisions
         )
         bases = {b.key: b for b in self.legal_bases}
         policy = self.consent_policy
-        exceptions = tuple(k for k in policy.exceptions if k not in bases or bases[k].contains(when))
+        exceptions = tuple(
+            k for k in policy.exceptions if k not in bases or bases[k].contains(when)
+        )
         return self.model_copy(
             update={
-                "escalation_targets": valid(self.escalation_targets),
-                "escalation_rules": valid(self.escalation_rules),
-                "laws": valid(self.laws),
-                "legal_bases": valid(self.legal_bases),
-                "funding_streams": valid(self.funding_streams),
+                **dated,
                 "provisions": provisions,
                 "consent_policy": policy.model_copy(update={"exceptions": exceptions}),
+                "origins": {k: v for k, v in self.origins.items() if k not in gone},
             }
         )
+
+
+DATED_COLLECTIONS: tuple[str, ...] = (
+    "escalation_targets",
+    "escalation_rules",
+    "laws",
+    "legal_bases",
+    "funding_streams",
+)
+"""The collections whose items have a validity period, kept by :meth:`MunicipalitySetup.on`
+only when valid on the day."""
 
 
 KEYED_COLLECTIONS: tuple[str, ...] = (

@@ -182,15 +182,21 @@ class DisclosurePolicy(Model):
     written_required: bool = False
 
     @classmethod
-    def from_setup(cls, setup: MunicipalitySetup) -> DisclosurePolicy:
-        """The policy of a merged setup: only exceptions that allow disclosure without consent."""
+    def from_setup(cls, setup: MunicipalitySetup, on: date | None = None) -> DisclosurePolicy:
+        """The policy of a merged setup: only exceptions that allow disclosure without consent.
+
+        With ``on``, the recipients are the escalation targets valid that day (a target not
+        valid then is a recipient like any other); the exceptions stay whatever their period,
+        since :func:`decide` judges whether a basis is in force at the moment and says so.
+        """
         bases = {b.key: b for b in setup.legal_bases}
         exceptions = {
             key: bases[key]
             for key in setup.consent_policy.exceptions
             if key in bases and bases[key].allows_disclosure_without_consent
         }
-        kinds = {t.key: t.kind.value for t in setup.escalation_targets}
+        targets = setup.escalation_targets
+        kinds = {t.key: t.kind.value for t in targets if on is None or t.contains(on)}
         return cls(
             exceptions=exceptions,
             recipient_kinds=kinds,

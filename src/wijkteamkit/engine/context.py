@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
@@ -20,7 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
+from ..domain import MunicipalitySetup
 from ..domain.case import Actor, Role
+from ..domain.common import local_date
 from ..domain.events import Event
 from ..store import tenancy
 from ..store.audit import Chain
@@ -55,6 +58,14 @@ class InTeam(Protocol):
     def team(self) -> str | None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A municipality's setup as it stands on one day, and the disclosure policy of that day."""
+
+    setup: MunicipalitySetup
+    policy: DisclosurePolicy
+
+
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
@@ -66,11 +77,14 @@ class Tx:
     def __init__(self, db: Session, context: Context) -> None:
         self.db = db
         self.actor = context.actor
-        self.setup = context.setup
         self.hooks = context.hooks
-        self.policy: DisclosurePolicy = context.casework.policy
         self.now = context.now()
         """The clock, read once when the transaction began: every entry of it carries this time."""
+        dated = context.casework.on(local_date(self.now))
+        self.setup = dated.setup
+        """The setup as it stands on the transaction's local date (escalation targets and rules,
+        legal bases, laws and funding valid that day)."""
+        self.policy: DisclosurePolicy = dated.policy
         self._chain: Chain | None = None
         self.events: list[Event] = []
         """Events of what is not committed yet."""

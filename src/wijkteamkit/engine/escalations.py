@@ -27,7 +27,7 @@ from sqlalchemy import Table, bindparam, select, update
 from ..domain.case import (
     Role,
 )
-from ..domain.common import Line, Text
+from ..domain.common import Line, Text, local_date
 from ..domain.events import (
     DeEscalated,
     Escalated,
@@ -131,6 +131,7 @@ class EscalationOps:
                 row, household = _escalation_in(tx, escalations, found, escalation_id)
                 tx.require_team(household, (Role.TEAM_LEADER,))
                 ESCALATION.check(row.state, EscalationState.ACTIVE, f"escalation {escalation_id}")
+                _require_valid_target(tx, row)
                 if household.case_state == CaseState.CLOSED:
                     raise IllegalTransition(
                         f"the case of household {row.household_id} is closed; reopen it with a "
@@ -370,6 +371,16 @@ def _escalation_in(
     if row is None:
         raise NotFound(f"no escalation {escalation_id!r:.40} in {tx.setup.municipality.name}")
     return row, household_in(tx, found, row.household_id)
+
+
+def _require_valid_target(tx: Tx, row: Escalation) -> None:
+    """An escalation is confirmed only while its target is valid (the setup of the day has it)."""
+    if tx.setup.get("escalation_targets", row.target) is None:
+        raise RuleViolation(
+            f"escalation {row.id} hands over to {row.target!r}, which is not valid on "
+            f"{local_date(tx.now)}; reject it and escalate to a target valid today",
+            rule="target-not-valid",
+        )
 
 
 def _active_transfers(tx: Tx, found: Collection[int]) -> dict[int, tuple[int, str]]:

@@ -7,8 +7,9 @@ transaction with the audit head locked once, gives every row one :class:`Outcome
 
 - ``duplicate``: its (source, external id) was received before (or earlier in the chunk);
   nothing is written or audited, and the outcome names the first receipt;
-- ``rejected``: no team serves its postcode, or a date lies ahead of the engine's clock; the
-  outcome says why (the CLI quarantines the row); nothing is written;
+- ``rejected``: no team serves its postcode, that team has not started on the day of the
+  chunk (``team-not-started``), or a date lies ahead of the engine's clock; the outcome says
+  why (the CLI quarantines the row); nothing is written;
 - ``merged``: its household has an open signal (state ``received``) from the same creditor
   (kind and name): that signal takes the new arrears, dates and summary, audited
   ``signal.merged``;
@@ -37,7 +38,7 @@ from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ..domain import Signal
 from ..domain.case import Actor, MemberRole, Role
-from ..domain.common import LOCAL_ZONE, Key
+from ..domain.common import LOCAL_ZONE, Key, local_date
 from ..domain.events import SignalReceived
 from ..domain.signal import Reporter
 from ..store.bulk import insert_many, reserve_ids
@@ -58,6 +59,7 @@ from .matching import (
 )
 from .process import CaseState, SignalState, move
 from .signals import RECEIVING_ROLES
+from .starts import not_started
 
 PERSON: Table = PersonRow.__table__  # type: ignore[attr-defined]
 
@@ -337,7 +339,10 @@ class _Chunk:
             except RuleViolation as unserved:
                 # kept for the run without its traceback, whose frames hold this whole chunk
                 self.teams[report.postcode] = unserved.with_traceback(None)
-        return self.teams[report.postcode]
+        team = self.teams[report.postcode]
+        if isinstance(team, str):  # the team must have started on the day of the chunk
+            return not_started(self.tx.setup, team, local_date(self.tx.now)) or team
+        return team
 
     def _open_signals(
         self, households: list[_Household]

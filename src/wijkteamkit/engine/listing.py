@@ -58,6 +58,10 @@ class HouseholdSummary(Result):
     closed_at: datetime | None
     escalation_active: bool
     """Whether an escalation of the household is active (confirmed, not yet ended)."""
+    registered: bool
+    """Whether the case counts in its team's case registration: the household came in on or
+    after the team's ``case_registration_from`` (Nijmegen: three months after the team
+    started); every case does when the team sets no such date."""
 
 
 class EscalationSummary(Result):

@@ -39,8 +39,9 @@ def propose(
 ) -> list[Proposal]:
     """The proposals ``rules`` (as :func:`ordered` gives them) make for an assessment with
     ``scores`` and flagged ``indicators`` of a household with open escalations to
-    ``open_targets``, in order. A rule naming a target the setup does not define is a
-    :class:`RuleViolation` when it would propose it."""
+    ``open_targets``, in order. ``setup`` is the setup as it stands on the day (its rules valid
+    then); a rule naming a target it does not hold (undefined, or not valid that day) is a
+    :class:`RuleViolation` (``target-not-valid``) when it would propose it."""
     facts = Facts(scores=dict(scores), indicators=frozenset(indicators))
     taken = set(open_targets)
     proposals: list[Proposal] = []
@@ -56,6 +57,8 @@ def _target(setup: MunicipalitySetup, rule: EscalationRule) -> EscalationTarget:
     target = setup.get("escalation_targets", rule.target)
     if not isinstance(target, EscalationTarget):
         raise RuleViolation(
-            f"rule {rule.key!r} names unknown target {rule.target!r}", rule="escalation-target"
+            f"rule {rule.key!r} proposes target {rule.target!r}, which the setup does not define "
+            "or which is not valid on this day; give the rule the target's validity period",
+            rule="target-not-valid",
         )
     return target

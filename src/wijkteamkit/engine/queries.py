@@ -19,13 +19,14 @@ Who may ask what:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NoReturn
 
 from sqlalchemy import exists, false, func
 from sqlmodel import col, select
 
 from ..domain.case import Role, valid_bsn
+from ..domain.common import local_date
 from ..store.tables import AuditEntryRow, EscalationRow, HouseholdRow, PersonRow, PlanRow
 from .context import TEAM_ROLES, Context, Tx
 from .errors import RuleViolation
@@ -67,8 +68,8 @@ class QueryOps:
         """The households of the actor's team (``team`` defaults to it), optionally of one
         ``neighbourhood`` the team serves and in one case ``state``, by ascending id.
 
-        A summary reveals no life domain: id, team, neighbourhood, case state, dates, and
-        whether an escalation is active. Another team's households, or a role outside the
+        A summary reveals no life domain: id, team, neighbourhood, case state, dates, whether
+        an escalation is active and whether the case counts in the team's case registration. Another team's households, or a role outside the
         team, are refused (:class:`AccessDenied`, audited).
         """
 
@@ -107,7 +108,8 @@ class QueryOps:
                 query = query.where(HouseholdRow.neighbourhood == neighbourhood)
             if wanted is not None:
                 query = query.where(HouseholdRow.case_state == wanted)
-            found = [_summary(row, active) for row, active in tx.db.exec(query)]
+            since = _registration_from(tx, own)
+            found = [_summary(row, active, since) for row, active in tx.db.exec(query)]
             page: HouseholdPage = paged(HouseholdPage, found, [s.id for s in found], limit, upto)
             self._audit_query(tx, "households", filters, len(page.items), team=own)
         return page
@@ -170,7 +172,8 @@ class QueryOps:
                 )
                 .order_by(col(HouseholdRow.id))
             )
-            found = tuple(_summary(row, active) for row, active in tx.db.exec(query))
+            since = _registration_from(tx, own)
+            found = tuple(_summary(row, active, since) for row, active in tx.db.exec(query))
             self._audit_query(tx, "bsn", ["bsn"], len(found))
         return found
 
@@ -315,7 +318,12 @@ def _valid_bsn(bsn: str) -> str:
         ) from None
 
 
-def _summary(row: HouseholdRow, escalation_active: bool) -> HouseholdSummary:
+def _registration_from(tx: Tx, team: str) -> date | None:
+    """The day from which ``team``'s cases count in its case registration, if it sets one."""
+    return next((t.case_registration_from for t in tx.setup.teams if t.key == team), None)
+
+
+def _summary(row: HouseholdRow, escalation_active: bool, since: date | None) -> HouseholdSummary:
     assert row.id is not None
     return HouseholdSummary(
         id=row.id,
@@ -325,6 +333,7 @@ def _summary(row: HouseholdRow, escalation_active: bool) -> HouseholdSummary:
         created_at=row.created_at,
         closed_at=row.closed_at,
         escalation_active=bool(escalation_active),
+        registered=since is None or local_date(row.created_at) >= since,
     )
 
 

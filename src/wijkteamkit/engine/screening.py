@@ -34,6 +34,7 @@ from ..store import tenancy
 from ..store.tables import AssessmentRow, EscalationRow, HouseholdRow, SignalRow
 from .context import Context
 from .dberrors import translate
+from .proposals import ordered
 
 if TYPE_CHECKING:
     import numpy as np
@@ -126,7 +127,7 @@ def screen(
     team = _scope(context)
     day = on or local_date(casework.clock())
     cutoff = datetime.combine(day + timedelta(days=1), time(), LOCAL_ZONE)
-    rules = sorted(casework.setup.escalation_rules, key=lambda r: (r.priority, r.key))
+    rules = ordered(casework.on(day).setup)  # the rules as they stand on the day screened
     reader = _Reader(casework, actor.municipality, team, cutoff, rules)
     listed: dict[str | None, list[Listed]] = {}
     open_households = assessed = 0

@@ -14,6 +14,7 @@ from ..domain.case import (
     HouseholdIn,
     Role,
 )
+from ..domain.common import local_date
 from ..domain.events import (
     SignalReceived,
 )
@@ -49,6 +50,7 @@ from .process import (
     move,
 )
 from .results import OperationResult, SignalReceipt
+from .starts import not_started
 
 BSN_LOCK_NAMESPACE = 0x42530000
 """First key of the PostgreSQL advisory lock on a BSN, plus the municipality's number; the
@@ -307,6 +309,7 @@ class _Intake:
         else:
             home = self._given(household)
         team = home.team or self._route(signal, home.postcode)
+        self._require_started(home, team)
         if home.case_state in (CaseState.ANSWERED, CaseState.CLOSED):
             self._reopen(home)
         new = _New(home, _signal_values(self.tx, signal, team))
@@ -315,6 +318,22 @@ class _Intake:
         self.receipts.append(new)
         if key is not None:
             self.references[key] = new
+
+    def _require_started(self, home: _Home, team: str) -> None:
+        """Refuse a signal for a team that has not started on the day it is received (audited as
+        ``signal.refused``; in a batch the items before are rolled back)."""
+        refused = not_started(self.tx.setup, team, local_date(self.tx.now))
+        if refused is not None:
+            self.tx.discard()
+            self.tx.audit(
+                "signal.refused",
+                home.id,
+                outcome="deny",
+                reason="team-not-started",
+                detail={"team": team},
+            )
+            self.tx.keep()
+            raise refused
 
     def _known_household(self, household: HouseholdIn) -> _Home | None:
         """The open household with one of the members' BSNs, or without BSNs the open household
