@@ -95,12 +95,15 @@ def _subject(what: str, parts: list[str], whole: bool) -> str:
 
 
 def _items(setup: MunicipalitySetup) -> Iterator[tuple[str, str, BaseModel]]:
-    """Each part of the setup that a plugin supplies whole: its location, name and value."""
-    yield "municipality", "the municipality", setup.municipality
-    yield "consent_policy", "the consent policy", setup.consent_policy
-    for collection in KEYED_COLLECTIONS:
-        for item in getattr(setup, collection):
-            yield f"{collection}/{item.key}", describe(collection, item.key), item
+    """Each part of the setup that a plugin supplies whole: its location, name and value (the
+    items of every keyed collection, and single parts such as the municipality)."""
+    for name in type(setup).model_fields:
+        value = getattr(setup, name)
+        if name in KEYED_COLLECTIONS:
+            for item in value:
+                yield f"{name}/{item.key}", describe(name, item.key), item
+        elif isinstance(value, BaseModel):
+            yield name, f"the {name.replace('_', ' ')}", value
 
 
 def _illustrative_sources(value: object, path: str) -> Iterator[tuple[str, Source]]:
