@@ -177,6 +177,16 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         )
     console.print(t)
 
+    t = _table("Statutory terms (Wmo 2015 requests)", "key", "term", "law", "valid")
+    for term in setup.statutory_terms:
+        t.add_row(
+            term.key,
+            term.describe(),
+            term.law or "",
+            f"{term.valid_from or '…'} – {term.valid_to or '…'}",
+        )
+    console.print(t)
+
     policy = setup.consent_policy
     console.print(
         f"[bold]Consent policy[/bold]: disclosure without consent only under "
