@@ -120,3 +120,13 @@ def test_a_term_of_its_own_under_another_key_is_allowed() -> None:
     assert deadlines_of({RequestStep.REPORT: date(2016, 2, 1)}, (own,), ON)[0].due == date(
         2016, 2, 8
     )
+
+
+def test_a_term_names_a_law_the_setup_knows() -> None:
+    harness = PluginHarness()
+    harness.register(SampleTown())
+    harness.register(Terms(term(key="teststad-visit", law="wmo-2051")), layer="local")
+    unknown = [f for f in harness.findings(ON) if f.code == "unknown-reference"]
+    assert [f.location for f in unknown] == ["statutory_terms/teststad-visit"]
+    assert "wmo-2051" in unknown[0].message
+    assert codes(Terms(term(key="teststad-visit"))) == []

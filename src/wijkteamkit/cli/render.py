@@ -177,10 +177,11 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         )
     console.print(t)
 
-    t = _table("Statutory terms (Wmo 2015 requests)", "key", "term", "law", "valid")
+    t = _table("Statutory terms (Wmo 2015 requests)", "key", "name", "term", "law", "valid")
     for term in setup.statutory_terms:
         t.add_row(
             term.key,
+            term.name,
             term.describe(),
             term.law or "",
             f"{term.valid_from or '…'} – {term.valid_to or '…'}",

@@ -49,6 +49,9 @@ def _references(setup: MunicipalitySetup) -> Iterator[tuple[str, str, str, str]]
     for basis in setup.legal_bases:
         if basis.law is not None:
             yield f"legal_bases/{basis.key}", "law", "laws", basis.law
+    for term in setup.statutory_terms:
+        if term.law is not None:
+            yield f"statutory_terms/{term.key}", "law", "laws", term.law
     for stream in setup.funding_streams:
         if stream.law is not None:
             yield f"funding_streams/{stream.key}", "law", "laws", stream.law
