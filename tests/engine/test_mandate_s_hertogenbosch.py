@@ -22,6 +22,7 @@ from wijkteamkit import Signal
 from wijkteamkit.domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import AccessDenied, NotFound, RuleViolation
+from wijkteamkit.engine.responses import ActionResponseIn
 from wijkteamkit.engine.views import ActionView
 from wijkteamkit.loading import load
 from wijkteamkit.store.database import open_database
@@ -266,3 +267,30 @@ def test_before_the_mandate_held_a_mandating_institution_was_asked(
     clock.now = AFTER_MANDATE  # the plan's date decides, not the day of the answer
     casework.as_actor(person("vn-003", "Van Neynsel")).respond_to_action(plan, BINDING, "declined")
     assert actions(director, household)[BINDING].standing == "declined"
+
+
+def test_a_batch_answers_several_requests_or_none(
+    casework: Casework, director: CaseSession, housing: CaseSession
+) -> None:
+    household, plan = final_plan(director)
+    both = [
+        ActionResponseIn(plan=plan, action=REQUEST, response="accepted"),
+        ActionResponseIn(plan=plan, action=REQUEST, response="declined"),
+    ]
+    with (
+        pytest.raises(RuleViolation, match=r"item 1: .*answered already") as refused,
+        housing.batch() as batch,
+    ):
+        batch.respond_to_actions(both)
+    assert refused.value.rule == "one-response"
+    assert responses(casework) == 0
+    with housing.batch() as batch:
+        batch.respond_to_actions(
+            [
+                ActionResponseIn(plan=plan, action=REQUEST, response="accepted"),
+                ActionResponseIn(plan=plan, action=SECOND_REQUEST, response="declined"),
+            ]
+        )
+    shown = actions(director, household)
+    assert (shown[REQUEST].standing, shown[SECOND_REQUEST].standing) == ("accepted", "declined")
+    assert len(audited(casework, "action.responded")) == 2

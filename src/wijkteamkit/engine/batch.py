@@ -26,6 +26,7 @@ from .context import Context, Tx
 from .errors import RuleViolation
 from .escalations import EscalationOps
 from .plans import PlanOps
+from .responses import ActionResponseIn, ResponseOps
 from .results import HookFailure, SignalReceipt
 from .signals import SignalOps
 
@@ -41,6 +42,7 @@ class Batch:
         self._consents = ConsentOps(context)
         self._plans = PlanOps(context)
         self._escalations = EscalationOps(context)
+        self._responses = ResponseOps(context)
 
     @property
     def tx(self) -> Tx:
@@ -90,6 +92,10 @@ class Batch:
     def close_cases(self, households: Iterable[int]) -> None:
         """Close each household's case and its plan."""
         self._plans.close_cases_in(self.tx, list(households))
+
+    def respond_to_actions(self, answers: Iterable[ActionResponseIn]) -> None:
+        """Accept or decline each requested action for the actor's organisation."""
+        self._responses.respond_to_actions_in(self.tx, list(answers))
 
     def confirm_escalations(self, items: Iterable[tuple[int, str, str]]) -> None:
         """Confirm each ``(escalation, responsible, organisation)``."""
