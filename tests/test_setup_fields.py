@@ -454,3 +454,23 @@ def test_the_inventory_sees_nested_models() -> None:
     """The walk reaches models inside tuples, unions and discriminated unions."""
     names = {m.__name__ for m in setup_models()}
     assert {"Source", "SubArea", "TeamMember", "AllOf", "Flagged", "CostLine", "Bid"} <= names
+
+
+def test_the_check_fails_a_reader_that_does_not_read() -> None:
+    """The ast check is not vacuous: a module that never accesses the field fails, and so does
+    a ``via`` method that does not read it."""
+    from wijkteamkit.domain import Law, Neighbourhood
+
+    assert missing_reads(Neighbourhood, "households", r("validation", "validation/laws.py"))
+    assert not missing_reads(
+        Neighbourhood, "households", r("validation", "validation/neighbourhoods.py")
+    )
+    assert missing_reads(Law, "successor", r("engine", "engine/consent.py", via="contains"))
+
+
+def test_a_new_field_needs_an_entry() -> None:
+    class Extended(MunicipalitySetup):
+        flavour: str = "vanilla"
+
+    assert entry_for(Extended, "flavour") is None
+    assert entry_for(Extended, "teams") is None  # entries name the model they belong to
