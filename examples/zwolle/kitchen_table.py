@@ -65,11 +65,14 @@ plan = worker.draft_plan(
                 "description": help_at_home.name,
                 "domain": "instrumentele-adl",
                 "actor": "professional",
-                "rung": "maatwerkvoorziening",
                 "provision": help_at_home.key,
             }
         ],
-        ladder_justification="Geen netwerk in de buurt; schoonmaakondersteuning alleen is niet genoeg.",
+        ladder_considerations={
+            "own_strength": "Kan het zware huishoudelijke werk niet meer zelf.",
+            "network": "Geen netwerk in de buurt.",
+            "algemene_voorziening": "Schoonmaakondersteuning alleen is niet genoeg.",
+        },
     ),
     case_director="e-2201",
 )

@@ -61,10 +61,13 @@ def _plan() -> PlanIn:
                     "domain": "huisvesting",
                     "actor": "professional",
                     "rung": "maatwerkvoorziening",
-                    "provision": None,
+                    "provision": "begeleiding",
                 },
             ],
-            "ladder_justification": "justification:huisvesting",
+            "ladder_considerations": {
+                rung: "justification:huisvesting"
+                for rung in ("own_strength", "network", "algemene_voorziening")
+            },
         }
     )
 

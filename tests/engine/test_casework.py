@@ -149,7 +149,13 @@ def test_maatwerk_needs_the_ladder_recorded(worker: CaseSession) -> None:
     with pytest.raises(RuleViolation, match=r"\[ladder\]"):
         worker.finalise_plan(plan, 1)
     justified = MAATWERK.model_copy(
-        update={"ladder_justification": "Netwerk is uitgeput; geen algemene voorziening past."}
+        update={
+            "ladder_considerations": {
+                "own_strength": "Kan het niet zelf.",
+                "network": "Netwerk is uitgeput.",
+                "algemene_voorziening": "Geen algemene voorziening past.",
+            }
+        }
     )
     version = worker.revise_plan(plan, justified, 1)
     worker.finalise_plan(plan, version)

@@ -1,5 +1,9 @@
 """Plans: one per household, one case director, the ladder, closing the case.
 
+The ladder is derived, never labelled (:mod:`.ladder`): drafting and revising store each
+action's derived rung; finalising derives the rungs again from the setup and requires a
+consideration of each lower rung when a maatwerkvoorziening is used.
+
 Each operation has a plural form that works inside a given transaction (``*_in``): it reads
 what the items need with one query per table, checks every item with the same rules as the
 interactive operation, and writes with one statement per table (SQLAlchemy Core). The
@@ -16,7 +20,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Table, bindparam, select, update
 
+from ..domain import MunicipalitySetup
 from ..domain.case import (
+    LEGACY_FIELDS,
     PlanIn,
     Role,
 )
@@ -38,6 +44,7 @@ from .errors import (
 )
 from .ids import keys_in_range
 from .inputs import require_valid
+from .ladder import check_ladder, derived_actions
 from .lookups import (
     Household,
     Plan,
@@ -117,18 +124,19 @@ class PlanOps:
             return []
         count = len(items)
         directors = []
+        contents = []
         for index, (_, plan, case_director) in enumerate(items):
             with item(index, count):
                 directors.append(_director_id(case_director))
-                self._check_plan_content(plan)
+                contents.append(_checked_content(plan, tx.setup))
         ids = [household for household, _, _ in items]
         found = households(tx, ids, lock=True)  # after any transfer being confirmed
         plans = active_plans(tx, found)
         transfers = _active_transfers(tx, found)
         rows: list[dict[str, Any]] = []
         moved: list[Household] = []
-        for index, ((household_id, plan, _), director) in enumerate(
-            zip(items, directors, strict=True)
+        for index, ((household_id, _, _), director, content) in enumerate(
+            zip(items, directors, contents, strict=True)
         ):
             with item(index, count):
                 household = household_in(tx, found, household_id)
@@ -150,7 +158,7 @@ class PlanOps:
                     "case_director": director,
                     # a transfer confirmed before the plan existed holds the lead
                     "lead": transfers.get(household_id) or household.team or "",
-                    "content": plan.model_dump(mode="json"),
+                    "content": content,
                     "version": 1,
                     "created_at": tx.now,
                     "finalised_at": None,
@@ -169,31 +177,15 @@ class PlanOps:
             )
         return created
 
-    def _check_plan_content(self, plan: PlanIn) -> None:
-        domains = {d.key for d in self.context.setup.life_domains}
-        provisions = {p.key for p in self.context.setup.provisions}
-        used = {g.domain for g in plan.goals} | {a.domain for a in plan.actions}
-        if used - domains:
-            raise RuleViolation(
-                f"plan names unknown life domain(s) {', '.join(sorted(used - domains))}",
-                rule="life-domain",
-            )
-        named = {a.provision for a in plan.actions if a.provision}
-        if named - provisions:
-            raise RuleViolation(
-                f"plan names unknown provision(s) {', '.join(sorted(named - provisions))}",
-                rule="provision",
-            )
-
     # --- changing a concept plan (interactive only) ------------------------------------------------
 
     def revise_plan(self, plan_id: int, plan: PlanIn, expected_version: int) -> int:
         """Change a concept plan; fails with :class:`ConflictError` if it changed since read."""
-        self._check_plan_content(plan)
         with self.context.transaction("revise_plan") as tx:
+            content = _checked_content(plan, tx.setup)
             row = self._plan_for_change(tx, plan_id, expected_version)
             PLAN.check(row.state, PlanState.CONCEPT, f"plan {plan_id}")
-            row.content = plan.model_dump(mode="json")
+            row.content = content
             tx.audit("plan.revised", row.household_id, detail={"plan": plan_id})
             tx.db.flush()
             return row.version
@@ -223,7 +215,8 @@ class PlanOps:
     # --- finalising -------------------------------------------------------------------------------
 
     def finalise_plan(self, plan_id: int, expected_version: int) -> OperationResult:
-        """Make the plan final. A plan using a maatwerkvoorziening must say why lower rungs do not suffice."""
+        """Make the plan final. A plan using a maatwerkvoorziening records why each lower rung
+        does not suffice (rule ``ladder``, naming the rungs missing)."""
         with self.context.transaction("finalise_plan") as tx:
             self.finalise_plans_in(tx, [(plan_id, expected_version)])
         return self.context.result()
@@ -255,7 +248,7 @@ class PlanOps:
                 tx.require_team(household)
                 if versions[plan_id] != expected_version:
                     raise _stale(plan_id, expected_version, versions[plan_id])
-                _check_ladder(row.content)
+                _check_stored(row.content, tx.setup)
                 if not row.case_director:
                     raise RuleViolation(
                         "a final plan needs exactly one case director", rule="case-director"
@@ -317,20 +310,39 @@ class PlanOps:
             tx.audit("case.closed", household_id)
 
 
-def _check_ladder(content: dict[str, Any]) -> None:
-    """A plan using a maatwerkvoorziening says why the lower rungs do not suffice."""
+def _checked_content(plan: PlanIn, setup: MunicipalitySetup) -> dict[str, Any]:
+    """The plan as stored: known life domains (rule ``life-domain``), each action checked and
+    carrying its derived rung (:func:`.ladder.derived_actions`)."""
+    domains = {d.key for d in setup.life_domains}
+    used = {g.domain for g in plan.goals} | {a.domain for a in plan.actions}
+    if used - domains:
+        raise RuleViolation(
+            f"plan names unknown life domain(s) {', '.join(sorted(used - domains))}",
+            rule="life-domain",
+        )
+    actions = derived_actions(plan, setup)
+    return plan.model_copy(update={"actions": actions}).model_dump(mode="json")
+
+
+def _check_stored(content: dict[str, Any], setup: MunicipalitySetup) -> None:
+    """The stored plan against the ladder as the setup stands: the rungs derived again (a rung
+    stored earlier, or labelled before rungs were derived, counts for nothing) and each lower
+    rung considered when a maatwerkvoorziening is used. A legacy ``ladder_justification``
+    stays readable but satisfies nothing."""
+    plain = {k: v for k, v in content.items() if k not in LEGACY_FIELDS}
+    actions = plain.get("actions")
+    if isinstance(actions, list):
+        plain["actions"] = [
+            {k: v for k, v in a.items() if k != "rung"} if isinstance(a, dict) else a
+            for a in actions
+        ]
     try:
-        plan = PlanIn.model_validate(content)
+        plan = PlanIn.model_validate(plain)
     except ValidationError:
         raise RuleViolation(
             "the stored plan is not a valid plan; revise it before finalising", rule="plan"
         ) from None
-    if plan.uses_maatwerk and not (plan.ladder_justification or "").strip():
-        raise RuleViolation(
-            "the plan uses a maatwerkvoorziening but does not record why own strength, "
-            "network and algemene voorzieningen do not suffice (ladder_justification)",
-            rule="ladder",
-        )
+    check_ladder(plan, setup)
 
 
 def _active_transfers(tx: Tx, household_ids: Sequence[int] | dict[int, Any]) -> dict[int, str]:

@@ -1,4 +1,8 @@
-"""Synthetic plans: a goal per problem domain, an action on the covenant's ladder for each."""
+"""Synthetic plans: a goal per problem domain, an action on the covenant's ladder for each.
+
+The rung is not labelled: the engine derives it from who acts and the provision used
+(:mod:`wijkteamkit.engine.ladder`); a plan with a maatwerkvoorziening considers every lower rung.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 from ..domain import MunicipalitySetup
-from ..domain.case import ActionBy, PlanAction, PlanGoal, PlanIn, Rung
+from ..domain.case import LOWER_RUNGS, ActionBy, PlanAction, PlanGoal, PlanIn, Rung
 from ..domain.funding import ProvisionKind
 
 RUNGS = (
@@ -19,10 +23,12 @@ RUNGS = (
 
 BY: Mapping[Rung, tuple[ActionBy, ...]] = {
     Rung.OWN_STRENGTH: (ActionBy.SELF,),
-    Rung.NETWORK: (ActionBy.NETWORK, ActionBy.INFORMAL_CARER),
-    Rung.ALGEMENE_VOORZIENING: (ActionBy.VOLUNTEER, ActionBy.PROFESSIONAL),
+    Rung.NETWORK: (ActionBy.NETWORK, ActionBy.INFORMAL_CARER, ActionBy.VOLUNTEER),
+    Rung.ALGEMENE_VOORZIENING: (ActionBy.PROFESSIONAL,),
     Rung.MAATWERKVOORZIENING: (ActionBy.PROFESSIONAL,),
 }
+"""Who acts on each rung: without a provision a professional's action is the team's own work
+(an algemene voorziening); on the top rung they deliver a maatwerkvoorziening."""
 
 MAX_GOALS = 4
 
@@ -37,6 +43,7 @@ def plan(rng: random.Random, scores: Mapping[str, int], provisions: Sequence[str
     ranked = sorted(scores, key=lambda d: (scores[d], d))
     domains = [d for d in ranked if scores[d] <= 2][:MAX_GOALS] or ranked[:1]
     goals, actions = [], []
+    uses_maatwerk = False
     for domain in domains:
         goals.append(PlanGoal(domain=domain, goal=f"[synthetisch] weer op orde: {domain}"))
         rung = rng.choices([r for r, _ in RUNGS], [w for _, w in RUNGS])[0]
@@ -47,13 +54,11 @@ def plan(rng: random.Random, scores: Mapping[str, int], provisions: Sequence[str
                 description=f"[synthetisch] actie voor {domain}",
                 domain=domain,
                 actor=rng.choice(BY[rung]),
-                rung=rung,
                 provision=rng.choice(provisions) if rung is Rung.MAATWERKVOORZIENING else None,
             )
         )
-    justification = (
-        "[synthetisch] eigen kracht, netwerk en algemene voorzieningen zijn niet genoeg"
-        if any(a.rung is Rung.MAATWERKVOORZIENING for a in actions)
-        else None
+        uses_maatwerk = uses_maatwerk or rung is Rung.MAATWERKVOORZIENING
+    considerations = (
+        {r: f"[synthetisch] {r.value} is niet genoeg" for r in LOWER_RUNGS} if uses_maatwerk else {}
     )
-    return PlanIn(goals=tuple(goals), actions=tuple(actions), ladder_justification=justification)
+    return PlanIn(goals=tuple(goals), actions=tuple(actions), ladder_considerations=considerations)
