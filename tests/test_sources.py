@@ -53,6 +53,17 @@ def test_no_national_item_cites_the_design_notes() -> None:
     assert design == []
 
 
+@pytest.mark.parametrize("name", BUNDLED)
+def test_no_bundled_item_cites_the_design_notes(name: str) -> None:
+    setup = load_municipality(name)
+    design = [
+        path
+        for path, source in sources(setup)
+        if "DESIGN" in source.document or "DESIGN" in (source.section or "")
+    ]
+    assert design == []
+
+
 def test_national_legal_facts_cite_the_law() -> None:
     laws = {"AWBZ", "Wmo 2007", "Wmo 2015", "Zvw", "Wlz", "Wet op de jeugdzorg", "Jeugdwet"}
     laws |= {"WWB", "Participatiewet", "WPG"}
