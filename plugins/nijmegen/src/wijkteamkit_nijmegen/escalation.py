@@ -46,9 +46,10 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
                 "diabetes'); Basisontwerp §3.5 ('als een integrale zorgaanpak geboden is')"
             ).model_copy(
                 update={
+                    "illustrative": True,
                     "note": "accepts households needing integral care for dementia, COPD or "
                     "diabetes; the setup has no indicator for those conditions, so a physical "
-                    "health score of 1 or 2 is how the target recognises that need"
+                    "health score of 1 or 2 is how the target recognises that need",
                 }
             ),
         ),
@@ -71,9 +72,10 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
                 "gemeentelijke bureau Voorzieningen Wmo)')"
             ).model_copy(
                 update={
+                    "illustrative": True,
                     "note": "accepts households needing an individual Wmo provision (§8 "
                     "Organisatie: 'zoals rolstoelen en hulp bij het huishouden'); a score of 1 or "
-                    "2 on (instrumental) ADL is how the target recognises that need"
+                    "2 on (instrumental) ADL is how the target recognises that need",
                 }
             ),
         ),
@@ -130,6 +132,7 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
                     "section": "Basisontwerp §3.5 Wijze van opschaling en toeleiding ('kan direct "
                     "worden opgeschaald naar ... het FACT-team'); §3.4 ('Werker vraagt aan de "
                     "bewoner toestemming om de verkregen informatie ... te mogen delen')",
+                    "illustrative": True,
                     "note": "an acute mental-health score (1) counts as 'zwaar psychiatrisch'; "
                     "§3.5 lets the worker skip the team discussion, not the resident's consent, "
                     "so the hand-over to FACT rests on consent (no legal basis)",
@@ -144,8 +147,9 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
             priority=80,
             source=OPSCHALING.model_copy(
                 update={
+                    "illustrative": True,
                     "note": "the source refers to care chains 'bij COPD of dementie'; a physical "
-                    "health score of 1 or 2 is how this rule recognises that need"
+                    "health score of 1 or 2 is how this rule recognises that need",
                 }
             ),
         ),
@@ -163,9 +167,10 @@ def wijkteamkit_escalation_rules() -> tuple[EscalationRule, ...]:
             priority=90,
             source=notitie("§6 Overkoepelend basisontwerp").model_copy(
                 update={
+                    "illustrative": True,
                     "note": "the moment of hand-over is left to the Basisontwerp; a score of 1 or "
                     "2 on (instrumental) ADL is how this rule recognises a need for an "
-                    "individual provision"
+                    "individual provision",
                 }
             ),
         ),

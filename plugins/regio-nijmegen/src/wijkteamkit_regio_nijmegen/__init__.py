@@ -90,9 +90,10 @@ def wijkteamkit_escalation_targets() -> tuple[EscalationTarget, ...]:
                 "mensen met ernstige psychiatrische aandoening'); Basisontwerp §3.5"
             ).model_copy(
                 update={
+                    "illustrative": True,
                     "note": "accepts 'ernstige psychiatrische aandoening': flagged as severe "
                     "psychiatric problems, or a mental health score of 1 or 2 (how the target "
-                    "recognises it in an assessment without the indicator)"
+                    "recognises it in an assessment without the indicator)",
                 }
             ),
         ),
