@@ -222,8 +222,9 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         console.print(t)
     if setup.mandates:
         t = _table("Mandates over their workers in a household", "key", "organisation", "valid")
-        for m in setup.mandates:
-            t.add_row(m.key, m.organisation, f"{m.valid_from or '…'} – {m.valid_to or '…'}")
+        for mandate in setup.mandates:
+            valid = f"{mandate.valid_from or '…'} – {mandate.valid_to or '…'}"
+            t.add_row(mandate.key, mandate.organisation, valid)
         console.print(t)
     t = _table("Life domains", "key", "name", "catalogue", "maps to")
     for d in setup.life_domains:
