@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from typer.testing import CliRunner
 
 from wijkteamkit import Mandate, MunicipalitySetup, load_municipality, validate
+from wijkteamkit.cli.app import app
 from wijkteamkit.engine.mandate import Standing, standing
 
 EVALUATION = "002_7a918f7c8e3d779a.txt"
@@ -61,3 +63,12 @@ def test_the_plugins_mandates_decide_standing_from_the_councils_decision(
     assert (
         standing(setup.mandates, "professional", "Corona Wonen", on_decision) is Standing.REQUESTED
     )
+
+
+def test_show_lists_the_mandates_with_their_periods() -> None:
+    result = CliRunner().invoke(app, ["show", "GM0796"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    shown = result.output.split("Mandates over their workers in a household", 1)[1]
+    for organisation in ("Cello", "Van Neynsel", "Reinier van Arkel"):
+        assert organisation in shown
+    assert "2016-05-10 – …" in shown
