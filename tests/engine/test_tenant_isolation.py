@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, select
 
 from wijkteamkit import Municipality, Signal
+from wijkteamkit.domain import IndicationIn
 from wijkteamkit.domain.case import HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import CaseworkError, NotFound
@@ -166,9 +167,14 @@ def _ref() -> str:
     return uuid.uuid4().hex
 
 
+_2014 = date(2014, 3, 1)
+"""The start of an AWBZ indication: the indication table's row."""
+
+
 def _case(worker: CaseSession) -> int:
     """A household with a row in every tenant table: signal and its reference, assessment,
-    escalation proposal, consents, a withdrawal, a disclosure, audit entries."""
+    escalation proposal, consents, a withdrawal, a disclosure, a direct grant, an indication,
+    audit entries."""
     referenced = SIGNAL.model_copy(update={"source": "huisarts", "external_reference": _ref()})
     household, signal = worker.receive_signal(referenced, HOUSEHOLD)  # no BSN: always a new one
     worker.triage(signal, integral=True)
@@ -180,6 +186,10 @@ def _case(worker: CaseSession) -> int:
         latest = db.execute(text("SELECT max(id) FROM consent")).scalar_one()
     worker.withdraw_consent(latest)
     worker.disclose(household, "regieteam", "casework", ["financien"])
+    worker.grant_direct_provision(household, "schoonmaak")
+    worker.record_indication(
+        IndicationIn(household=household, provision="begeleiding", law="awbz", valid_from=_2014)
+    )
     return household
 
 
