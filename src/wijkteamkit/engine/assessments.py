@@ -76,7 +76,7 @@ class AssessmentOps:
                 self._check(assessment, tx)
         found = households(tx, {household_id for household_id, _ in items})
         read = states(found)
-        flagged = _signalled(tx, found)
+        flagged = signalled(tx, found)
         open_targets = _open_targets(tx, found)
         rules = ordered(tx.setup)
         proposals: list[list[Proposal]] = []
@@ -167,7 +167,7 @@ _PROPOSE = {
 """A proposal per row, skipped when its target is open already (the partial unique index)."""
 
 
-def _signalled(tx: Tx, household_ids: Collection[int]) -> dict[int, set[str]]:
+def signalled(tx: Tx, household_ids: Collection[int]) -> dict[int, set[str]]:
     """The indicators flagged on any signal of each household."""
     flagged: dict[int, set[str]] = {}
     found = tx.connection.execute(

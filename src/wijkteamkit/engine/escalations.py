@@ -33,9 +33,9 @@ from ..domain.events import (
     Escalated,
 )
 from ..store.tables import (
-    AssessmentRow,
     EscalationRow,
 )
+from .acceptance import latest, require_accepted
 from .context import CASEWORK, Context, Tx
 from .disclosures import Asked, decide_all, record_decisions
 from .errors import (
@@ -57,7 +57,6 @@ from .process import (
 from .results import OperationResult
 
 ESCALATIONS: Table = EscalationRow.__table__  # type: ignore[attr-defined]
-ASSESSMENTS: Table = AssessmentRow.__table__  # type: ignore[attr-defined]
 
 _LINE: TypeAdapter[str] = TypeAdapter(Line)
 _TEXT: TypeAdapter[str] = TypeAdapter(Text)
@@ -100,7 +99,9 @@ class EscalationOps:
         The hand-over is a disclosure to the target and goes through the consent decision (under
         the rule's legal basis for a direct approach); a transfer moves the plan's lead to the
         target, a referral only shares the case. At most one transfer is active per household:
-        confirming another while one is active is refused (de-escalate that one first).
+        confirming another while one is active is refused (de-escalate that one first), and so
+        is a hand-over to a target that does not accept the household on its latest assessment
+        and signals (:mod:`.acceptance`).
         """
         with self.context.transaction("confirm_escalation") as tx:
             self.confirm_escalations_in(tx, [(escalation_id, responsible, organisation)])
@@ -125,6 +126,7 @@ class EscalationOps:
                 )
         escalations, found = _locked(tx, [key for key, _, _ in items])
         transfers = _active_transfers(tx, found)
+        judged = latest(tx, found)
         checked: list[tuple[Escalation, Household]] = []
         for index, (escalation_id, _, _) in enumerate(items):
             with item(index, count):
@@ -137,12 +139,14 @@ class EscalationOps:
                         f"the case of household {row.household_id} is closed; reopen it with a "
                         "new signal before escalating"
                     )
+                require_accepted(tx.setup, row.target, row.household_id, judged)
                 if row.handover == "transfer":
                     _refuse_second_transfer(row, transfers)
                     transfers[row.household_id] = (row.id, row.target)
                 row.state = EscalationState.ACTIVE
             checked.append((row, household))
-        scopes = self._latest_scopes(tx, found)
+        every = frozenset(d.key for d in self.context.setup.life_domains)
+        scopes = {key: every if j.scored is None else j.scored for key, j in judged.items()}
         asked = [
             Asked(row.household_id, row.target, CASEWORK, scopes[row.household_id], row.legal_basis)
             for row, _ in checked
@@ -306,22 +310,6 @@ class EscalationOps:
             tx.announce(
                 DeEscalated, row.household_id, escalation=row.id, target=row.target, lead=lead
             )
-
-    def _latest_scopes(self, tx: Tx, found: Collection[int]) -> dict[int, frozenset[str]]:
-        """What a hand-over shares of each household: the domains of its latest assessment
-        (every life domain when it has none)."""
-        every = frozenset(d.key for d in self.context.setup.life_domains)
-        scopes: dict[int, frozenset[str]] = {key: every for key in found}
-        if not found:
-            return scopes
-        query = (
-            select(ASSESSMENTS.c.household_id, ASSESSMENTS.c.scores)
-            .where(ASSESSMENTS.c.household_id.in_(sorted(found)))
-            .order_by(ASSESSMENTS.c.held_at, ASSESSMENTS.c.id)
-        )
-        for household_id, scores in tx.connection.execute(query):
-            scopes[household_id] = frozenset(scores)  # the latest comes last
-        return scopes
 
 
 def _locked(

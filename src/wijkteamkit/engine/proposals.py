@@ -3,8 +3,10 @@
 After each assessment the municipality's escalation rules are evaluated in order of priority
 (then key) on the assessment's scores and the indicators flagged on it or on any of the
 household's signals. A rule that holds proposes its target, unless an escalation to that target
-is open already (proposed or active) or an earlier rule of this evaluation proposed it: one open
-escalation per target. Pure: what is open and flagged is read by the caller.
+is open already (proposed or active) or an earlier rule of this evaluation proposed it (one open
+escalation per target), or the target does not accept the household (its ``accepts`` does not
+hold on the same facts): the engine would refuse to confirm that hand-over. Pure: what is open
+and flagged is read by the caller.
 """
 
 from __future__ import annotations
@@ -39,16 +41,20 @@ def propose(
 ) -> list[Proposal]:
     """The proposals ``rules`` (as :func:`ordered` gives them) make for an assessment with
     ``scores`` and flagged ``indicators`` of a household with open escalations to
-    ``open_targets``, in order. ``setup`` is the setup as it stands on the day (its rules valid
-    then); a rule naming a target it does not hold (undefined, or not valid that day) is a
-    :class:`RuleViolation` (``target-not-valid``) when it would propose it."""
+    ``open_targets``, in order; a target that does not accept the household is not proposed.
+    ``setup`` is the setup as it stands on the day (its rules valid then); a rule naming a
+    target it does not hold (undefined, or not valid that day) is a :class:`RuleViolation`
+    (``target-not-valid``) when it would propose it."""
     facts = Facts(scores=dict(scores), indicators=frozenset(indicators))
     taken = set(open_targets)
     proposals: list[Proposal] = []
     for rule in rules:
         if rule.target in taken or not rule.when.holds(facts):
             continue
-        proposals.append(Proposal(rule, _target(setup, rule)))
+        target = _target(setup, rule)
+        if target.accepts is not None and not target.accepts.holds(facts):
+            continue
+        proposals.append(Proposal(rule, target))
         taken.add(rule.target)
     return proposals
 

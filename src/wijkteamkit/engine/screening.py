@@ -1,9 +1,10 @@
 """Screening the whole caseload: the open households an escalation rule fires for, per team,
-where no escalation to that rule's target is open.
+where no escalation to that rule's target is open and that target accepts the household.
 
 A read of case data. For every open household with an assessment, the rules are evaluated on
 what :meth:`record_assessment` would evaluate them on: the latest assessment's scores, and its
-indicators together with every indicator of the household's signals. Evaluation is columnar
+indicators together with every indicator of the household's signals; a target's ``accepts``
+is judged on the same facts, as :func:`~.proposals.propose` judges it. Evaluation is columnar
 (:meth:`~wijkteamkit.domain.escalation.EscalationRule.mask` over an
 :class:`~wijkteamkit.domain.escalation.AssessmentTable`); the rows come from a few set-based
 SQLAlchemy Core queries per chunk of households, so memory stays bounded however large the
@@ -15,7 +16,7 @@ anyone else is refused. The screening is audited as one entry holding counts onl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import chain
@@ -29,7 +30,7 @@ from sqlmodel import Session
 
 from ..domain.case import Actor, Role
 from ..domain.common import LOCAL_ZONE, local_date
-from ..domain.escalation import NOT_SCORED, AssessmentTable, EscalationRule
+from ..domain.escalation import NOT_SCORED, AssessmentTable, Condition, EscalationRule
 from ..store import tenancy
 from ..store.tables import AssessmentRow, EscalationRow, HouseholdRow, SignalRow
 from .context import Context
@@ -127,8 +128,9 @@ def screen(
     team = _scope(context)
     day = on or local_date(casework.clock())
     cutoff = datetime.combine(day + timedelta(days=1), time(), LOCAL_ZONE)
-    rules = ordered(casework.on(day).setup)  # the rules as they stand on the day screened
-    reader = _Reader(casework, actor.municipality, team, cutoff, rules)
+    dated = casework.on(day).setup  # the rules and targets as they stand on the day screened
+    accepts = {target.key: target.accepts for target in dated.escalation_targets}
+    reader = _Reader(casework, actor.municipality, team, cutoff, ordered(dated), accepts)
     listed: dict[str | None, list[Listed]] = {}
     open_households = assessed = 0
     with Session(_snapshot(casework.engine)) as db:
@@ -198,11 +200,14 @@ class _Reader:
         team: str | None,
         cutoff: datetime,
         rules: Sequence[EscalationRule],
+        accepts: Mapping[str, Condition | None] | None = None,
     ) -> None:
         self.municipality = municipality
         self.team = team
         self.cutoff = cutoff
         self.rules = tuple(rules)
+        self.accepts = {k: c for k, c in (accepts or {}).items() if c is not None}
+        """What each target that sets a condition accepts (any other accepts every household)."""
         self.sqlite = False
         self._hits: dict[bytes, tuple[Hit, ...]] = {}
         """The hits of each pattern of rules that fire: one tuple shared by its households."""
@@ -294,9 +299,12 @@ class _Reader:
         targets = tuple(sorted({rule.target for rule in self.rules}))
         open_ = np.zeros((len(row_ids), len(targets)), dtype=np.bool_)
         open_[_cells(row_ids, connection.execute(open_query).all(), targets)] = True
+        accepted = {t: self.accepts[t].mask(table) for t in targets if t in self.accepts}
         fired = np.zeros((len(row_ids), len(self.rules)), dtype=np.bool_)
         for position, rule in enumerate(self.rules):
             fired[:, position] = rule.mask(table) & ~open_[:, targets.index(rule.target)]
+            if rule.target in accepted:
+                fired[:, position] &= accepted[rule.target]
         team_of = {row[0]: row[1] for row in households}
         listed: list[tuple[str | None, Listed]] = []
         for row in np.flatnonzero(fired.any(axis=1)):
