@@ -216,8 +216,10 @@ class RequestOps:
             return
         count = len(items)
         today = local_date(tx.now)
-        requests = self._requests(tx, [i.request for i in items])
-        found = households(tx, {r.household_id for r in requests.values()}, lock=True)
+        ids = [i.request for i in items]
+        homes = {r.household_id for r in self._requests(tx, ids).values()}
+        found = households(tx, homes, lock=True)
+        requests = self._requests(tx, ids)  # again, under the lock: steps recorded meanwhile
         for index, step in enumerate(items):
             with item(index, count):
                 request = requests.get(step.request)
