@@ -163,7 +163,7 @@ TEXTS: list[tuple[type[BaseModel], Any]] = [
         PlanAction,
         lambda v: {"description": v, "domain": "financien", "actor": "self", "rung": "network"},
     ),
-    (PlanIn, lambda v: plan(ladder_justification=v)),
+    (PlanIn, lambda v: plan(ladder_considerations={"network": v})),
 ]
 
 
@@ -348,7 +348,7 @@ VALID: dict[type[BaseModel], dict[str, Any]] = {
     AssessmentIn: assessment(indicators={"schulden"}, network=["buur"], notes={"financien": "x"}),
     PlanGoal: {"domain": "financien", "goal": "g"},
     PlanAction: {"description": "d", "domain": "financien", "actor": "self", "rung": "network"},
-    PlanIn: plan(ladder_justification="omdat"),
+    PlanIn: plan(ladder_considerations={"network": "omdat"}),
     ConsentIn: consent(valid_to=AWARE + timedelta(days=1)),
     Signal: signal(postcode="1234AB", indicators={"schulden"}, summary="zorgen"),
 }
