@@ -4,12 +4,16 @@ budget for an algemene voorziening. Refusals write nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
-from case_helpers import HOUSEHOLD, actor
+from case_helpers import HOUSEHOLD, Clock, actor
 from ladder_helpers import SIGNAL, casework
+from rls_harness import engine_transactions_as_bound_role
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from wijkteamkit.domain.case import HouseholdIn, PersonIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import AccessDenied, NotFound, RuleViolation
 from wijkteamkit.store.tables import AuditEntryRow, DirectGrantRow, HouseholdRow
@@ -96,3 +100,33 @@ def test_who_may_grant(casework: Casework, worker: CaseSession) -> None:
     with pytest.raises(NotFound):
         worker.grant_direct_provision(household + 1, "schoonmaak")
     assert grants(casework) == []
+
+
+def test_zwolle_cleaning_support_directly_household_help_through_the_team(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zwolle (003): cleaning support is an algemene voorziening residents use without the team;
+    HH-1 and HH-2 are maatwerkvoorzieningen reached through the kitchen-table conversation."""
+    clock = Clock(datetime(2015, 3, 2, 9, 30, tzinfo=UTC))
+    zwolle = Casework.open("zwolle", database_url, clock=clock)
+    with engine_transactions_as_bound_role(zwolle.engine, monkeypatch):
+        team = zwolle.setup.teams[0]
+        area = next(n for n in zwolle.setup.neighbourhoods if n.key == team.neighbourhood)
+        worker = zwolle.as_actor(
+            actor(person="e-2201", team=team.key, municipality=zwolle.setup.code)
+        )
+        household = worker.receive_signal(
+            SIGNAL.model_copy(update={"received_at": clock.now}),
+            HouseholdIn(
+                postcode=area.postcodes[0].split("-")[0] + "CD",
+                members=[PersonIn(role="head", birth_date=date(1936, 9, 1))],
+            ),
+        ).household
+        assert worker.grant_direct_provision(household, "schoonmaakondersteuning")
+        for help_at_home in ("hh-1", "hh-2"):
+            with pytest.raises(RuleViolation, match=r"\[access\] .*through the neighbourhood team"):
+                worker.grant_direct_provision(household, help_at_home)
+        with pytest.raises(RuleViolation, match=r"\[pgb\]"):
+            worker.grant_direct_provision(household, "schoonmaakondersteuning", "pgb")
+        assert [g.provision for g in grants(zwolle)] == ["schoonmaakondersteuning"]
+    zwolle.engine.dispose()
