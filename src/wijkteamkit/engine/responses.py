@@ -69,15 +69,11 @@ class ResponseOps:
         insert for all."""
         count = len(items)
         keys = keys_in_range(tx.db, PlanRow, [answer.plan for answer in items])
-        plans = {
-            r.id: r
-            for r in tx.connection.execute(
-                select(PLANS).where(
-                    PLANS.c.id.in_(keys), PLANS.c.municipality == tx.actor.municipality
-                )
-            )
-        }
-        found = households(tx, {r.household_id for r in plans.values()}, lock=True)
+        of_plans = PLANS.c.id.in_(keys), PLANS.c.municipality == tx.actor.municipality
+        owners = tx.connection.execute(select(PLANS.c.household_id).where(*of_plans)).scalars()
+        # the plans are read once their households are locked, as closing a case locks them
+        found = households(tx, set(owners), lock=True)
+        plans = {r.id: r for r in tx.connection.execute(select(PLANS).where(*of_plans))}
         answered = {
             (r.plan_id, r.action)
             for r in tx.connection.execute(
