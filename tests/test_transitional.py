@@ -195,6 +195,14 @@ def test_a_continuity_continues_a_law_that_funded_the_provision() -> None:
     assert "continuity-not-funded-before" in _codes(_provision(held_on=date(2015, 6, 30)))
 
 
+def test_a_maatwerkvoorziening_taken_over_from_the_awbz_continues_its_indications() -> None:
+    assert "continuity-missing" not in _codes(_provision())
+    bare = _provision().model_copy(update={"continuity": None})
+    assert "continuity-missing" in _codes(bare)
+    open_access = bare.model_copy(update={"kind": "algemeen", "delivery": frozenset({"zin"})})
+    assert "continuity-missing" not in _codes(open_access)  # no indications to continue
+
+
 def test_the_bundled_setups_have_no_continuity_findings() -> None:
     for code in ("GM0193", "GM0268", "GM0796"):
         found = [

@@ -145,6 +145,7 @@ def test_import_is_all_or_nothing_and_names_the_bad_line(town: Casework) -> None
     ("fields", "rule", "message"),
     [
         ({"provision": "tuinonderhoud"}, "indication-provision", "no provision 'tuinonderhoud'"),
+        ({"provision": "schoonmaak"}, "indication-provision", "algemene voorziening"),
         ({"law": "wet-x"}, "indication-law", "no law 'wet-x'"),
         ({"valid_from": date(2015, 3, 1)}, "indication-law", "AWBZ did not fund"),
         (
@@ -230,3 +231,20 @@ def test_recording_is_audited_per_indication(town: Casework) -> None:
             .all()
         )
     assert [(e.subject, e.detail["indication"]) for e in entries] == [(home, i) for i in ids]
+
+
+def test_a_households_indications_are_erased_with_it(town: Casework, clock: Clock) -> None:
+    worker = _as(town)
+    household, signal = worker.receive_signal(
+        Signal(reporter="gp", received_at=T0),
+        HouseholdIn(
+            postcode="1234AB", members=(PersonIn(role="head", birth_date=date(1960, 1, 1)),)
+        ),
+    )
+    worker.record_indication(_awbz(household))
+    worker.triage(signal, integral=False)
+    leader = _as(town, "team_leader")
+    leader.close_case(household)
+    clock.advance(days=366 * town.setup.consent_policy.retention_years)
+    leader.erase_household(household)
+    assert _count(town) == 0

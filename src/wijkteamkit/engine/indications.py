@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Table, and_, or_, select
 
-from ..domain import IndicationIn, Law, MunicipalitySetup, Provision
+from ..domain import IndicationIn, Law, MunicipalitySetup, Provision, ProvisionKind
 from ..domain.case import Role
 from ..domain.common import local_date
 from ..domain.indication import EndReason, continues, effective_end, ends_within
@@ -271,6 +271,11 @@ def _check(setup: MunicipalitySetup, item: IndicationIn) -> None:
         known = ", ".join(sorted(p.key for p in setup.provisions))
         raise RuleViolation(
             f"{setup.municipality.name} has no provision {item.provision!r}; known: {known}",
+            rule="indication-provision",
+        )
+    if provision.kind is not ProvisionKind.MAATWERK:
+        raise RuleViolation(
+            f"{provision.key!r} is an algemene voorziening: open access, no indication",
             rule="indication-provision",
         )
     law = setup.get("laws", item.law)

@@ -61,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     ladder.direct_maatwerk,
     continuity.continuity_before_reform,
     continuity.continuity_not_funded_before,
+    continuity.continuity_missing,
     codelists.iwmo_categories,
     money.budget_coverage,
     money.tender_weights,
