@@ -16,7 +16,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from .domain import EscalationTarget, MunicipalitySetup, Neighbourhood, Signal, TargetKind, Team
+from .domain import (
+    EscalationTarget,
+    MunicipalitySetup,
+    Neighbourhood,
+    ProvisionKind,
+    Signal,
+    TargetKind,
+    Team,
+)
 from .domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
 from .domain.common import local_date
 from .engine.casework import CaseSession, Casework
@@ -37,6 +45,7 @@ class DemoReport:
     escalated_to: str | None = None
     refused: str | None = None
     reported_under: str | None = None
+    granted_directly: str | None = None
     audit_entries: int = 0
     audit_intact: bool = False
 
@@ -258,6 +267,20 @@ def run_demo(casework: Casework, say: Say, on: date = DEFAULT_DAY) -> DemoReport
         say(
             f"  household {h4}: police signal of domestic violence -> report to {service.name} without consent "
             f"under {basis.name} ({basis.article or basis.key}): {decision.outcome}"
+        )
+
+    # 5. a provision with direct access, granted without the team (Zwolle's cleaning support)
+    direct = next(
+        (p for p in setup.provisions if p.access == "direct" and p.kind is ProvisionKind.ALGEMEEN),
+        None,
+    )
+    if direct is not None:
+        clock.days(1)
+        anna.grant_direct_provision(h1, direct.key)
+        report.granted_directly = direct.key
+        say(
+            f"  household {h1}: {direct.name} granted directly, without a kitchen-table "
+            "conversation or a plan (an algemene voorziening with direct access), audited"
         )
 
     with Session(casework.engine) as db:
