@@ -31,6 +31,7 @@ from sqlmodel import Session, SQLModel, select
 from wijkteamkit import Municipality, Signal
 from wijkteamkit.domain import IndicationIn
 from wijkteamkit.domain.case import HouseholdIn, PersonIn, PlanIn
+from wijkteamkit.domain.requests import RequestIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import CaseworkError, NotFound
 from wijkteamkit.store import audit, tenancy
@@ -174,7 +175,7 @@ _2014 = date(2014, 3, 1)
 def _case(worker: CaseSession) -> int:
     """A household with a row in every tenant table: signal and its reference, assessment,
     escalation proposal, consents, a withdrawal, a disclosure, a direct grant, an indication,
-    audit entries."""
+    a Wmo request, audit entries."""
     referenced = SIGNAL.model_copy(update={"source": "huisarts", "external_reference": _ref()})
     household, signal = worker.receive_signal(referenced, HOUSEHOLD)  # no BSN: always a new one
     worker.triage(signal, integral=True)
@@ -189,6 +190,9 @@ def _case(worker: CaseSession) -> int:
     worker.grant_direct_provision(household, "schoonmaak")
     worker.record_indication(
         IndicationIn(household=household, provision="begeleiding", law="awbz", valid_from=_2014)
+    )
+    worker.report_request(
+        RequestIn(household=household, provision="begeleiding", reported_on=T0.date())
     )
     return household
 
