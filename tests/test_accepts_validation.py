@@ -9,6 +9,7 @@ import pytest
 from sample_town import ON, SRC, SampleTown, defaults
 
 from wijkteamkit import EscalationRule, EscalationTarget, load_municipality, validate
+from wijkteamkit.domain import Facts
 from wijkteamkit.testing import PluginHarness
 
 REGIETEAM = {"kind": "problem_domains", "min_count": 3}
@@ -136,3 +137,12 @@ def test_every_bundled_target_accepts_what_its_rules_fire_on(name: str) -> None:
     assert all(t.accepts is not None for t in setup.escalation_targets)
     found = [f.code for f in validate(setup)]
     assert "rule-target-never-accepts" not in found and "rule-never-fires" not in found
+
+
+def test_nijmegens_fact_team_accepts_severe_psychiatric_problems() -> None:
+    """Uitvoeringsnotitie §5: 'FACT-teams voor mensen met ernstige psychiatrische aandoening'."""
+    fact = load_municipality("nijmegen").get("escalation_targets", "fact")
+    assert isinstance(fact, EscalationTarget) and fact.accepts is not None
+    assert fact.accepts.holds(Facts(scores={"geestelijke-gezondheid": 2}))
+    assert fact.accepts.holds(Facts(indicators=frozenset({"severe-psychiatric"})))
+    assert not fact.accepts.holds(Facts(scores={"geestelijke-gezondheid": 3, "financien": 1}))
