@@ -57,6 +57,11 @@ def test_cleaning_support_is_granted_without_the_team(
     ]
     with Session(casework.engine) as db:
         assert db.get(HouseholdRow, household).case_state == "signalled"  # type: ignore[union-attr]
+    shown = resident.read_case(household).grants  # the resident reads their whole file
+    assert [(g.id, g.provision, g.granted_by_role) for g in shown] == [
+        (grant, "schoonmaak", "worker"),
+        (again, "schoonmaak", "resident"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from ..store.tables import (
     ActionResponseRow,
     AssessmentRow,
     ConsentRow,
+    DirectGrantRow,
     EscalationRow,
     HouseholdRow,
     PersonRow,
@@ -39,6 +40,7 @@ from .views import (
     ConsiderationView,
     EscalationView,
     GoalView,
+    GrantView,
     HouseholdView,
     IndicatorView,
     LeadView,
@@ -148,6 +150,10 @@ def build_case_file(db: Session, setup: MunicipalitySetup, household: HouseholdR
         consents=tuple(
             ConsentView.model_validate(c, from_attributes=True)
             for c in household_rows(db, ConsentRow, hid, setup.code)
+        ),
+        grants=tuple(
+            GrantView.model_validate(g, from_attributes=True)
+            for g in household_rows(db, DirectGrantRow, hid, setup.code)
         ),
     )
 

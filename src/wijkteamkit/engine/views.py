@@ -191,6 +191,18 @@ class ConsentView(View):
     recorded_by: Annotated[str, NOTHING]
 
 
+class GrantView(View):
+    """A provision granted directly, without the team (shown with everything: it names a
+    provision the household uses, whatever its life domain)."""
+
+    id: Annotated[int, NOTHING]
+    provision: Annotated[str, NOTHING]
+    delivery: Annotated[str, NOTHING]
+    granted_at: Annotated[datetime, NOTHING]
+    granted_by: Annotated[str, NOTHING]
+    granted_by_role: Annotated[str, NOTHING]
+
+
 class CaseFile(View):
     """A household's case as the reader may see it.
 
@@ -206,6 +218,7 @@ class CaseFile(View):
     plans: Annotated[tuple[PlanView, ...], OWN] = ()
     escalations: Annotated[tuple[EscalationView, ...], OWN] = ()
     consents: Annotated[tuple[ConsentView, ...], EVERYTHING] = ()
+    grants: Annotated[tuple[GrantView, ...], EVERYTHING] = ()
 
 
 class DisclosureView(View):
