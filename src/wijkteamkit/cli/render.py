@@ -167,6 +167,9 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         funding = "; ".join(
             f"{f.stream} {f.valid_from or '…'}–{f.valid_to or '…'}" for f in p.funding
         )
+        if p.continuity is not None:  # transitional law: when existing indications end
+            right = p.continuity
+            funding += f"; {right.law} indications of {right.held_on} continue to {right.until}"
         t.add_row(
             p.key,
             p.kind or "(no kind)",
