@@ -135,3 +135,21 @@ def test_zwolle_cleaning_support_directly_household_help_through_the_team(
             worker.grant_direct_provision(household, "schoonmaakondersteuning", "pgb")
         assert [g.provision for g in grants(zwolle)] == ["schoonmaakondersteuning"]
     zwolle.engine.dispose()
+
+
+def test_a_batch_of_grants_is_all_or_nothing(casework: Casework, worker: CaseSession) -> None:
+    household = signalled(worker)
+    with worker.batch() as batch:
+        made = batch.grant_direct_provisions(
+            [(household, "schoonmaak", "zin"), (household, "schoonmaak", "zin")]
+        )
+    assert [g.id for g in grants(casework)] == made
+    before = audit_count(casework)
+    with (
+        pytest.raises(RuleViolation, match=r"item 1: .*\[access\]|\[access\] item 1"),
+        worker.batch() as batch,
+    ):
+        batch.grant_direct_provisions(
+            [(household, "schoonmaak", "zin"), (household, "begeleiding", "zin")]
+        )
+    assert [g.id for g in grants(casework)] == made and audit_count(casework) == before

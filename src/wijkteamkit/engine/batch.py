@@ -20,11 +20,13 @@ from contextlib import contextmanager
 
 from ..domain import Signal
 from ..domain.case import AssessmentIn, ConsentIn, HouseholdIn, PlanIn
+from ..domain.funding import Delivery
 from .assessments import AssessmentOps, AssessmentResult
 from .consents import ConsentOps
 from .context import Context, Tx
 from .errors import RuleViolation
 from .escalations import EscalationOps
+from .grants import GrantOps
 from .plans import PlanOps
 from .responses import ActionResponseIn, ResponseOps
 from .results import HookFailure, SignalReceipt
@@ -41,6 +43,7 @@ class Batch:
         self._assessments = AssessmentOps(context)
         self._consents = ConsentOps(context)
         self._plans = PlanOps(context)
+        self._grants = GrantOps(context)
         self._escalations = EscalationOps(context)
         self._responses = ResponseOps(context)
 
@@ -88,6 +91,10 @@ class Batch:
     def finalise_plans(self, items: Iterable[tuple[int, int]]) -> None:
         """Finalise each ``(plan, expected version)``."""
         self._plans.finalise_plans_in(self.tx, list(items))
+
+    def grant_direct_provisions(self, items: Iterable[tuple[int, str, Delivery]]) -> list[int]:
+        """Grant each ``(household, provision, delivery)`` directly; the grants' ids in order."""
+        return self._grants.grant_direct_provisions_in(self.tx, list(items))
 
     def close_cases(self, households: Iterable[int]) -> None:
         """Close each household's case and its plan."""
