@@ -262,6 +262,7 @@ def test_a_summary_reveals_no_life_domain() -> None:
         "created_at",
         "closed_at",
         "escalation_active",
+        "registered",
     }
 
 
