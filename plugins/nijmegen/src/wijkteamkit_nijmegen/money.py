@@ -70,7 +70,15 @@ def wijkteamkit_provisions() -> tuple[Provision, ...]:
             kind="algemeen",
             access="direct",
             funding=(
-                ProvisionFunding(stream="budgetsubsidies-welzijn", valid_from=date(2012, 1, 1)),
+                ProvisionFunding(
+                    stream="budgetsubsidies-welzijn",
+                    valid_from=date(2012, 1, 1),
+                    source=notitie(
+                        "§9 Financiën ('financiert de gemeente de inzet van de "
+                        "welzijnsorganisaties in de sociale wijkteams vanuit de reguliere "
+                        "capaciteit')"
+                    ),
+                ),
             ),
             source=notitie("§4 Taken van het sociale wijkteam; §9 Financiën"),
         ),
@@ -105,7 +113,16 @@ def wijkteamkit_provisions() -> tuple[Provision, ...]:
             name="Praktijkondersteuning bij de huisarts",
             kind="maatwerk",
             access="referral",
-            funding=(ProvisionFunding(stream="zvw", valid_from=date(2006, 1, 1)),),
+            funding=(
+                ProvisionFunding(
+                    stream="zvw",
+                    valid_from=date(2006, 1, 1),
+                    source=notitie(
+                        "§9 Financiën ('de inzet van ... de huisartsen betaald ... vanuit de "
+                        "zorgverzekering')"
+                    ),
+                ),
+            ),
             source=notitie(
                 "§9 Financiën ('de inzet van ... de huisartsen betaald ... vanuit de "
                 "zorgverzekering')"
