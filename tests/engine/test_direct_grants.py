@@ -78,6 +78,7 @@ def test_cleaning_support_is_granted_without_the_team(
         ("zonder-soort", "zin", r"\[provision-kind\] provision 'zonder-soort' has no kind"),
         ("schoonmaak", "pgb", r"\[pgb\] .*algemene voorziening: open access, no personal budget"),
         ("onbekend", "zin", r"\[provision\] .*unknown provision 'onbekend'"),
+        ("schoonmaak", "contant", r"\[delivery\] delivery is 'zin' \(in kind\) or 'pgb'"),
     ],
 )
 def test_what_is_not_open_access_is_refused_and_nothing_written(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import Table
 
 from ..domain import Provision, ProvisionKind
@@ -24,10 +25,12 @@ from ..store.bulk import insert_many, reserve_ids
 from ..store.tables import DirectGrantRow
 from .context import TEAM_ROLES, Context, Tx
 from .errors import RuleViolation, item
+from .inputs import require_valid
 from .ladder import check_delivery, kind_of, provision_of
 from .lookups import household_in, households
 
 GRANTS: Table = DirectGrantRow.__table__  # type: ignore[attr-defined]
+_DELIVERY: TypeAdapter[Delivery] = TypeAdapter(Delivery)
 GRANTING_ROLES = (*TEAM_ROLES, Role.RESIDENT)
 """Who may record a direct grant (see the module)."""
 
@@ -57,18 +60,21 @@ class GrantOps:
             tx.refuse(None, "role", f"a {tx.actor.role.value} may not grant a provision")
         found = households(tx, [household for household, _, _ in items])
         rows: list[dict[str, Any]] = []
-        for index, (household_id, key, delivery) in enumerate(items):
+        for index, (household_id, key, given) in enumerate(items):
             with item(index, count):
+                delivery = require_valid(
+                    _DELIVERY, given, "delivery", "delivery is 'zin' (in kind) or 'pgb'"
+                )
                 household_in(tx, found, household_id)
                 provision = provision_of(tx.setup, key)
                 _check_direct(tx, provision)
-                check_delivery(provision, Delivery(delivery))
+                check_delivery(provision, delivery)
             rows.append(
                 {
                     "municipality": tx.actor.municipality,
                     "household_id": household_id,
                     "provision": provision.key,
-                    "delivery": Delivery(delivery).value,
+                    "delivery": delivery.value,
                     "granted_at": tx.now,
                     "granted_by": tx.actor.id,
                     "granted_by_role": tx.actor.role.value,
