@@ -165,3 +165,10 @@ def test_a_team_provision_is_planned_only_after_the_kitchen_table(worker: CaseSe
     with pytest.raises(IllegalTransition, match="cannot go from 'home_visit' to 'concept_plan'"):
         worker.draft_plan(household, begeleiding, case_director="Anna")
     assert worker.draft_plan(consented(worker), begeleiding, case_director="Anna")
+
+
+def test_considerations_are_about_the_lower_rungs_and_kept_in_ladder_order() -> None:
+    with pytest.raises(ValueError, match="about the rungs below a maatwerkvoorziening"):
+        plan(action(), ladder_considerations={"maatwerkvoorziening": "Waarom niet?"})
+    given = plan(action(), ladder_considerations=dict(reversed(CONSIDERED.items())))
+    assert list(given.model_dump(mode="json")["ladder_considerations"]) == list(CONSIDERED)
