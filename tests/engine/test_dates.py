@@ -122,6 +122,28 @@ def test_veilig_thuis_is_proposed_only_from_2015(town: Casework, clock: Clock) -
     assert targets(town, after.proposed) == ["veilig-thuis"]
 
 
+def test_the_meldrecht_permits_a_report_to_veilig_thuis_only_from_2015(
+    town: Casework, clock: Clock
+) -> None:
+    worker = town.as_actor(actor())
+    household, _ = assessed(worker, clock, {"huiselijke-relaties": 1}, "domestic-violence")
+
+    def report() -> Any:
+        return worker.disclose(
+            household,
+            "veilig-thuis",
+            "melding",
+            ["huiselijke-relaties"],
+            legal_basis="meldrecht-veilig-thuis",
+        )
+
+    before = report()
+    assert (before.outcome, before.reason.value) == ("deny", "basis_not_in_force")
+    clock.now = datetime(2015, 1, 1, 8, 0, tzinfo=UTC)
+    after = report()
+    assert after.permitted and after.basis == "legal_basis:meldrecht-veilig-thuis"
+
+
 def test_the_setup_of_a_day_is_built_once(town: Casework) -> None:
     day = date(2014, 6, 2)
     assert town.on(day) is town.on(day)
