@@ -37,7 +37,12 @@ SIGNAL = Signal(reporter="gp", received_at=T0, summary="zorgen")
 PLAN = PlanIn(
     goals=[{"domain": "financien", "goal": "Schulden op orde"}],
     actions=[
-        {"description": "Budgetcursus", "domain": "financien", "actor": "self", "rung": "own_strength"}
+        {
+            "description": "Budgetcursus",
+            "domain": "financien",
+            "actor": "self",
+            "rung": "own_strength",
+        }
     ],
 )
 

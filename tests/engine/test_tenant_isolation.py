@@ -53,7 +53,13 @@ PLAN = PlanIn(
             "actor": "self",
             "rung": "algemene_voorziening",
             "provision": "schoonmaak",
-        }
+        },
+        {
+            "description": "Schuldhulp door een organisatie buiten het team",
+            "domain": "financien",
+            "actor": "professional",
+            "organisation": "Schuldhulp Elders",
+        },
     ],
 )
 
@@ -175,13 +181,16 @@ _2014 = date(2014, 3, 1)
 def _case(worker: CaseSession) -> int:
     """A household with a row in every tenant table: signal and its reference, assessment,
     escalation proposal, consents, a withdrawal, a disclosure, a direct grant, an indication,
-    a Wmo request, audit entries."""
+    a Wmo request, an answer to a requested plan action, audit entries."""
     referenced = SIGNAL.model_copy(update={"source": "huisarts", "external_reference": _ref()})
     household, signal = worker.receive_signal(referenced, HOUSEHOLD)  # no BSN: always a new one
     worker.triage(signal, integral=True)
     worker.record_assessment(household, assessment())
     worker.record_consent(consent(household))
-    worker.draft_plan(household, PLAN, case_director="Anna")
+    plan = worker.draft_plan(household, PLAN, case_director="Anna")
+    worker.finalise_plan(plan, expected_version=1)
+    elsewhere = worker.actor.model_copy(update={"id": "Sam", "organisation": "Schuldhulp Elders"})
+    worker.casework.as_actor(elsewhere).respond_to_action(plan, 1, "accepted")
     worker.record_consent(consent(household, recipients={"regieteam"}))
     with _bound(worker) as db:  # bound: the newest consent is this municipality's
         latest = db.execute(text("SELECT max(id) FROM consent")).scalar_one()
