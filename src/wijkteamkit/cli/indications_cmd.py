@@ -18,6 +18,7 @@ import typer
 
 from .common import EXIT_FINDINGS, Format, database_option, fail, parse_date, print_json
 from .db_cmd import DatabaseOption, FormatOption
+from .per_team import print_per_team, team_title
 from .plugins_cmd import PluginFileOption
 
 if TYPE_CHECKING:
@@ -257,30 +258,24 @@ def document(result: EndingSoon) -> dict[str, Any]:
 
 
 def _print(result: EndingSoon, name: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    console.print(
-        f"[bold]{result.municipality} {name}[/bold]: {result.count} indication(s) end from "
-        f"{result.on} within {result.weeks} week(s)",
-        highlight=False,
-        soft_wrap=True,
-    )
-    for team in result.teams:
-        table = Table(
-            title=f"{team.team or '(no team)'}: {len(team.indications)} indication(s)",
-            title_justify="left",
-            title_style="bold",
-        )
-        for column in ("ends on", "household", "provision", "law", "why"):
-            table.add_column(column, overflow="fold")
-        for i in team.indications:
-            table.add_row(
-                i.ends_on.isoformat(),
-                str(i.household),
-                i.provision,
-                i.law + (", continued" if i.continued else ""),
-                i.reason.value,
+    print_per_team(
+        f"{result.municipality} {name}: {result.count} indication(s) end from {result.on} "
+        f"within {result.weeks} week(s)",
+        ("ends on", "household", "provision", "law", "why"),
+        [
+            (
+                team_title(team.team, len(team.indications), "indication"),
+                [
+                    (
+                        i.ends_on.isoformat(),
+                        str(i.household),
+                        i.provision,
+                        i.law + (", continued" if i.continued else ""),
+                        i.reason.value,
+                    )
+                    for i in team.indications
+                ],
             )
-        console.print(table)
+            for team in result.teams
+        ],
+    )

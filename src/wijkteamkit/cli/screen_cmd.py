@@ -13,6 +13,7 @@ import typer
 from .common import Format, database_option, parse_date, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .loader import load_one
+from .per_team import print_per_team, team_title
 from .plugins_cmd import PluginFileOption
 
 if TYPE_CHECKING:
@@ -90,29 +91,22 @@ def document(result: Screening) -> dict[str, Any]:
 
 
 def _print(result: Screening, name: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    console.print(
-        f"[bold]{result.municipality} {name}[/bold], as of {result.on}: "
-        f"{result.open_households} open household(s), {result.assessed} with an assessment, "
-        f"{result.listed} listed",
-        highlight=False,
-        soft_wrap=True,
-    )
-    for team in result.teams:
-        table = Table(
-            title=f"{team.team or '(no team)'}: {len(team.households)} household(s)",
-            title_justify="left",
-            title_style="bold",
-        )
-        for column in ("household", "rules", "targets"):
-            table.add_column(column, overflow="fold")
-        for item in team.households:
-            table.add_row(
-                str(item.household),
-                ", ".join(h.rule for h in item.hits),
-                ", ".join(dict.fromkeys(h.target for h in item.hits)),
+    print_per_team(
+        f"{result.municipality} {name}, as of {result.on}: {result.open_households} open "
+        f"household(s), {result.assessed} with an assessment, {result.listed} listed",
+        ("household", "rules", "targets"),
+        [
+            (
+                team_title(team.team, len(team.households), "household"),
+                [
+                    (
+                        str(item.household),
+                        ", ".join(h.rule for h in item.hits),
+                        ", ".join(dict.fromkeys(h.target for h in item.hits)),
+                    )
+                    for item in team.households
+                ],
             )
-        console.print(table)
+            for team in result.teams
+        ],
+    )
