@@ -196,3 +196,13 @@ def test_show_without_on_uses_the_reference_date() -> None:
     result = show("nijmegen")
     assert result.returncode == 0 and "— on 2012-06-01" in result.stdout
     assert "veilig-thuis" not in result.stdout
+
+
+def test_show_gives_each_target_what_it_accepts_and_its_period() -> None:
+    result = show("nijmegen", "--on", "2015-06-01")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("Escalation targets", 1)[1].split("\nEscalation\n", 1)[0]
+    fact = next(line for line in table.splitlines() if line.startswith("│ fact"))
+    assert "flagged severe-psychiatric" in fact
+    veilig_thuis = next(line for line in table.splitlines() if line.startswith("│ veilig-thuis"))
+    assert "2015-01-01" in veilig_thuis

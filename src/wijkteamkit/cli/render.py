@@ -123,6 +123,18 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         )
     console.print(t)
 
+    t = _table("Escalation targets", "target", "name", "kind", "handover", "accepts", "valid")
+    for target in setup.escalation_targets:
+        t.add_row(
+            _target(target),
+            target.name,
+            target.kind,
+            target.handover,
+            target.accepts.describe() if target.accepts is not None else "every household",
+            f"{target.valid_from or '…'} – {target.valid_to or '…'}",
+        )
+    console.print(t)
+
     t = _table(
         "Escalation",
         "rule",
