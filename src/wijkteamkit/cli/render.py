@@ -124,14 +124,14 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
     console.print(t)
 
     t = _table("Escalation targets", "target", "name", "kind", "handover", "accepts", "valid")
-    for target in setup.escalation_targets:
+    for body in setup.escalation_targets:
         t.add_row(
-            _target(target),
-            target.name,
-            target.kind,
-            target.handover,
-            target.accepts.describe() if target.accepts is not None else "every household",
-            f"{target.valid_from or '…'} – {target.valid_to or '…'}",
+            _target(body),
+            body.name,
+            body.kind,
+            body.handover,
+            body.accepts.describe() if body.accepts is not None else "every household",
+            f"{body.valid_from or '…'} – {body.valid_to or '…'}",
         )
     console.print(t)
 
