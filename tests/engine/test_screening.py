@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from wijkteamkit import Municipality, Neighbourhood, Signal, Team, TeamLeader
 from wijkteamkit.domain.case import AssessmentIn, HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.domain.common import LOCAL_ZONE, local_date
+from wijkteamkit.domain.escalation import Condition, Facts
 from wijkteamkit.engine.casework import Casework
 from wijkteamkit.engine.errors import AccessDenied, CaseworkError
 from wijkteamkit.engine.process import EscalationState
@@ -158,12 +159,19 @@ def listed(result: Screening) -> dict[str | None, dict[int, tuple[Hit, ...]]]:
     return {t.team: {h.household: h.hits for h in t.households} for t in result.teams}
 
 
+def _accepts(accepts: Condition | None, facts: Facts) -> bool:
+    return accepts is None or accepts.holds(facts)
+
+
 def per_assessment(
     town: Caseload, on: date, municipality: str = "GM0001"
 ) -> dict[str | None, dict[int, tuple[Hit, ...]]]:
-    """The oracle: the rules' ``fires`` on each open household's rows, read one by one."""
+    """The oracle: the rules' ``fires`` on each open household's rows, read one by one, where
+    the rule's target accepts the household, with the setup as it stood on ``on``."""
     cutoff = datetime.combine(on + timedelta(days=1), time(), LOCAL_ZONE)
-    rules = sorted(town.casework.setup.escalation_rules, key=lambda r: (r.priority, r.key))
+    setup = town.casework.setup.on(on)
+    rules = sorted(setup.escalation_rules, key=lambda r: (r.priority, r.key))
+    targets = {t.key: t for t in setup.escalation_targets}
     expected: dict[str | None, dict[int, tuple[Hit, ...]]] = {}
     with Session(town.casework.engine) as db:
         households = select(HouseholdRow).where(HouseholdRow.municipality == municipality)
@@ -192,10 +200,13 @@ def per_assessment(
                 ).all()
                 if e.proposed_at < cutoff and (e.ended_at is None or e.ended_at >= cutoff)
             }
+            facts = Facts(scores=latest.scores, indicators=frozenset(indicators))
             hits = tuple(
                 Hit(r.key, r.target)
                 for r in rules
-                if r.target not in open_targets and r.fires(latest.scores, indicators)
+                if r.target not in open_targets
+                and r.fires(latest.scores, indicators)
+                and _accepts(targets[r.target].accepts, facts)
             )
             if hits:
                 expected.setdefault(household.team, {})[household.id or 0] = hits
