@@ -238,3 +238,25 @@ def test_progress_shows_only_on_a_terminal_and_never_with_json(
     with _progress(10, Format.TEXT) as progress:
         assert progress is not None
         progress(5)
+
+
+def test_a_caseload_across_the_reform_escalates_to_veilig_thuis_only_from_2015(
+    casework: Casework,
+) -> None:
+    """The scripts propose by the rules valid on each assessment's day, as the engine does: a
+    caseload that starts in 2014 writes without a refusal, and nobody goes to Veilig Thuis
+    (founded 1 January 2015) before it existed. One household per batch, so that the engine's
+    clock is each household's own (a batch runs each phase at its latest household's moment)."""
+    start = date(2014, 10, 1)
+    scripts = caseload(casework.setup, 150, 3, start=start, batch=1)
+    summary = write(casework, scripts, Summary(CODE, 3))
+    assert summary.households == 150 and summary.proposed
+    with Session(casework.engine) as db:
+        tenancy.bind(db, CODE)
+        proposed = db.connection().exec_driver_sql("SELECT target, proposed_at FROM escalation")
+        moments = [(target, _plain(at)) for target, at in proposed.all()]
+    first_day = datetime(2014, 12, 31, 23, 0, tzinfo=UTC).isoformat()  # 1 January, Dutch time
+    to_veilig_thuis = [at for target, at in moments if target == "veilig-thuis"]
+    assert to_veilig_thuis, "the caseload reaches 2015 and flags domestic violence there"
+    assert min(to_veilig_thuis) >= first_day
+    assert any(at < first_day for _, at in moments)

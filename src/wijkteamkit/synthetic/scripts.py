@@ -185,8 +185,16 @@ class _Maker:
         self.domains = [d.key for d in setup.life_domains]
         self.indicators = {i.key for i in setup.indicators}
         self.policy = DisclosurePolicy.from_setup(setup)
-        self.rules = ordered(setup)
+        self._dated: dict[date, tuple[MunicipalitySetup, tuple[EscalationRule, ...]]] = {}
         self.provisions = plans.maatwerk(setup)
+
+    def _on(self, day: date) -> tuple[MunicipalitySetup, tuple[EscalationRule, ...]]:
+        """The setup as it stands on ``day`` and its rules in order, as the engine proposes by
+        them on the day of the assessment (built once per date)."""
+        if day not in self._dated:
+            dated = self.setup.on(day)
+            self._dated[day] = dated, ordered(dated)
+        return self._dated[day]
 
     def household(self, number: int, day: int) -> HouseholdScript:
         rng = self.rng
@@ -239,7 +247,8 @@ class _Maker:
             notes={d: f"[synthetisch] zorgen over {d}" for d, s in scored.items() if s == 1},
             held_at=held,
         )
-        proposals = propose(self.setup, self.rules, scored, flagged | script.signal.indicators, ())
+        dated, rules = self._on(local_date(held))
+        proposals = propose(dated, rules, scored, flagged | script.signal.indicators, ())
         consent = None
         if rng.random() < 0.88:
             targets = {p.target.key for p in proposals if rng.random() < 0.8}
