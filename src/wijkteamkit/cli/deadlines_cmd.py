@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import Format, database_option, parse_date, print_json
+from .common import Format, parse_date, print_json
 from .db_cmd import DatabaseOption, FormatOption
-from .loader import load_one
+from .loader import command_session, load_one
 from .plugins_cmd import PluginFileOption
 
 if TYPE_CHECKING:
@@ -46,23 +46,12 @@ def deadlines(
     Reads as the municipality's auditor and writes one audit entry (counts only).
     Exit 0 when listed, requests or not; 2 when it cannot run.
     """
-    from ..domain.case import Actor, Role
-    from ..engine.casework import Casework
-    from ..store.database import database_url, open_existing
+    from ..domain.case import Role
 
     day = parse_date(on)
     loaded = load_one(municipality, plugin_file)
-    engine = open_existing(database_option(database) or database_url())
-    try:
-        lister = Actor(
-            id=LISTER,
-            role=Role.AUDITOR,
-            municipality=loaded.setup.code,
-            organisation="wijkteamkit deadlines",
-        )
-        result = Casework(engine, loaded).as_actor(lister).deadlines(day, WITHIN)
-    finally:
-        engine.dispose()
+    with command_session(loaded, database, Role.AUDITOR, LISTER, "deadlines") as lister:
+        result = lister.deadlines(day, WITHIN)
     if output is Format.JSON:
         print_json(document(result))
     else:

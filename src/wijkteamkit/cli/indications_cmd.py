@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from .common import EXIT_FINDINGS, Format, database_option, fail, parse_date, print_json
+from .common import EXIT_FINDINGS, Format, fail, parse_date, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .per_team import print_per_team, team_title
 from .plugins_cmd import PluginFileOption
@@ -56,27 +56,18 @@ def import_(
     its start), all in one transaction: a bad row is named by line and field and nothing is
     imported. Households are named by id, never by name.
     """
-    from ..domain.case import Actor, Role
-    from ..engine.casework import Casework
+    from ..domain.case import Role
     from ..engine.errors import CaseworkError
-    from ..store.database import database_url, open_existing
-    from .loader import load_one
+    from .loader import command_session, load_one
 
     items, labels = _read(file)
     loaded = load_one(municipality, plugin_file)
-    engine = open_existing(database_option(database) or database_url())
-    try:
-        code = loaded.setup.code
-        importer = Actor(
-            id=IMPORTER, role=Role.INTAKE, municipality=code, organisation="wijkteamkit import"
-        )
-        session = Casework(engine, loaded).as_actor(importer)
+    with command_session(loaded, database, Role.INTAKE, IMPORTER, "import") as importer:
         try:
-            ids = session.record_indications(items, labels)
+            ids = importer.record_indications(items, labels)
         except CaseworkError as exc:
             fail(f"{file}: {exc}; nothing imported", EXIT_FINDINGS, "refused")
-    finally:
-        engine.dispose()
+    code = loaded.setup.code
     if output is Format.JSON:
         print_json({"ok": True, "municipality": code, "file": str(file), "imported": len(ids)})
     else:
@@ -105,25 +96,16 @@ def ending(
 
     Reads as the municipality's auditor and writes one audit entry (counts only).
     """
-    from ..domain.case import Actor, Role
-    from ..engine.casework import Casework
-    from ..store.database import database_url, open_existing
-    from .loader import load_one
+    from ..domain.case import Role
+    from .loader import command_session, load_one
 
     day = parse_date(on)
     loaded = load_one(municipality, plugin_file)
     if team is not None and loaded.setup.get("teams", team) is None:
         known = ", ".join(t.key for t in loaded.setup.teams) or "none"
         fail(f"--team {team!r} is not a team of {loaded.setup.municipality.name}; known: {known}")
-    engine = open_existing(database_option(database) or database_url())
-    try:
-        code = loaded.setup.code
-        auditor = Actor(
-            id=IMPORTER, role=Role.AUDITOR, municipality=code, organisation="wijkteamkit report"
-        )
-        result = Casework(engine, loaded).as_actor(auditor).indications_ending(within, day, team)
-    finally:
-        engine.dispose()
+    with command_session(loaded, database, Role.AUDITOR, IMPORTER, "report") as auditor:
+        result = auditor.indications_ending(within, day, team)
     if output is Format.JSON:
         print_json(document(result))
     else:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import fail
+from .common import database_option, fail
 
 if TYPE_CHECKING:
-    from ..engine.casework import Casework
+    from ..domain.case import Role
+    from ..engine.casework import CaseSession, Casework
     from ..loading import LoadedMunicipality
 
 
@@ -38,6 +40,31 @@ def open_casework(municipality: str, url: str, plugin_files: list[Path] | None) 
         return Casework(open_database(url), loaded)
     except DatabaseError as exc:
         fail(str(exc), kind="database")
+
+
+@contextmanager
+def command_session(
+    loaded: LoadedMunicipality, database: str | None, role: Role, actor_id: str, command: str
+) -> Iterator[CaseSession]:
+    """The engine on the existing database (``--database``, else the environment's; never
+    created) acting as the command's own account ``actor_id`` with ``role`` in ``loaded``'s
+    municipality; the database is closed afterwards. A database that cannot be used is the
+    caller's to report (the ``open_existing`` error reaches the command's error guard)."""
+    from ..domain.case import Actor
+    from ..engine.casework import Casework
+    from ..store.database import database_url, open_existing
+
+    engine = open_existing(database_option(database) or database_url())
+    try:
+        account = Actor(
+            id=actor_id,
+            role=role,
+            municipality=loaded.setup.code,
+            organisation=f"wijkteamkit {command}",
+        )
+        yield Casework(engine, loaded).as_actor(account)
+    finally:
+        engine.dispose()
 
 
 def behaviour_hook(

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import Format, database_option, parse_date, print_json
+from .common import Format, parse_date, print_json
 from .db_cmd import DatabaseOption, FormatOption
-from .loader import load_one
+from .loader import command_session, load_one
 from .per_team import print_per_team, team_title
 from .plugins_cmd import PluginFileOption
 
@@ -42,22 +42,13 @@ def screen(
     Reads the caseload as the municipality's auditor and writes one audit entry (counts only).
     Exit 0 when screened, listed households or not; 2 when it cannot run.
     """
-    from ..domain.case import Actor, Role
-    from ..engine.casework import Casework
+    from ..domain.case import Role
     from ..engine.screening import screen as screen_caseload
-    from ..store.database import database_url, open_existing
 
     day = parse_date(on)
     loaded = load_one(municipality, plugin_file)
-    engine = open_existing(database_option(database) or database_url())
-    try:
-        code = loaded.setup.code
-        screener = Actor(
-            id=SCREENER, role=Role.AUDITOR, municipality=code, organisation="wijkteamkit screen"
-        )
-        result = screen_caseload(Casework(engine, loaded), screener, day)
-    finally:
-        engine.dispose()
+    with command_session(loaded, database, Role.AUDITOR, SCREENER, "screen") as screener:
+        result = screen_caseload(screener.casework, screener.actor, day)
     if output is Format.JSON:
         print_json(document(result))
     else:
