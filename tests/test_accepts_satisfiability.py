@@ -11,12 +11,12 @@ import itertools
 import time
 from datetime import date
 
+import condition_strategies
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from wijkteamkit import load_municipality
-from wijkteamkit.domain import AllOf, AnyOf, Condition, DomainScore, Facts, Flagged, ProblemDomains
+from wijkteamkit.domain import AllOf, Condition, Facts
 from wijkteamkit.domain.satisfiability import jointly_satisfiable, satisfiable, witness
 from wijkteamkit.validation.escalation import (
     rules_that_never_fire,
@@ -28,29 +28,7 @@ ON = date(2016, 1, 1)
 
 DOMAINS = ("financien", "huisvesting", "justitie")
 INDICATORS = ("domestic-violence", "child-abuse")
-UNKNOWN_DOMAIN, UNKNOWN_INDICATOR = "onbekend-domein", "onbekende-indicator"
-
-domain_keys = st.sampled_from((*DOMAINS, UNKNOWN_DOMAIN))
-indicator_keys = st.sampled_from((*INDICATORS, UNKNOWN_INDICATOR))
-thresholds = st.integers(1, 5)
-leaves: st.SearchStrategy[Condition] = st.one_of(
-    st.builds(
-        ProblemDomains,
-        min_count=st.integers(1, 4),
-        at_most=thresholds,
-        domains=st.lists(domain_keys, max_size=4).map(tuple),
-    ),
-    st.builds(DomainScore, domain=domain_keys, at_most=thresholds, at_least=thresholds),
-    st.builds(Flagged, indicator=indicator_keys),
-)
-conditions: st.SearchStrategy[Condition] = st.recursive(
-    leaves,
-    lambda inner: st.one_of(
-        st.builds(AllOf, conditions=st.lists(inner, max_size=4).map(tuple)),
-        st.builds(AnyOf, conditions=st.lists(inner, max_size=4).map(tuple)),
-    ),
-    max_leaves=10,
-)
+conditions = condition_strategies.conditions(DOMAINS, INDICATORS, max_count=4, max_leaves=10)
 
 
 def _every_assessment() -> list[Facts]:

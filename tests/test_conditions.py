@@ -11,8 +11,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import condition_strategies
 import numpy as np
 import pytest
+from condition_strategies import UNKNOWN_DOMAIN, UNKNOWN_INDICATOR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,31 +33,7 @@ from wijkteamkit.domain.escalation import (
 
 DOMAINS = ("financien", "huisvesting", "justitie", "sociaal-netwerk", "taal")
 INDICATORS = ("domestic-violence", "child-abuse", "veelpleger")
-UNKNOWN_DOMAIN, UNKNOWN_INDICATOR = "onbekend-domein", "onbekende-indicator"
-"""Rules may name keys the setup lacks: such a part never fires, in either evaluator."""
-
-domain_keys = st.sampled_from((*DOMAINS, UNKNOWN_DOMAIN))
-indicator_keys = st.sampled_from((*INDICATORS, UNKNOWN_INDICATOR))
-thresholds = st.integers(1, 5)
-
-leaves: st.SearchStrategy[Condition] = st.one_of(
-    st.builds(
-        ProblemDomains,
-        min_count=st.integers(1, 6),
-        at_most=thresholds,
-        domains=st.lists(domain_keys, max_size=4).map(tuple),
-    ),
-    st.builds(DomainScore, domain=domain_keys, at_most=thresholds, at_least=thresholds),
-    st.builds(Flagged, indicator=indicator_keys),
-)
-conditions: st.SearchStrategy[Condition] = st.recursive(
-    leaves,
-    lambda inner: st.one_of(
-        st.builds(AllOf, conditions=st.lists(inner, max_size=4).map(tuple)),
-        st.builds(AnyOf, conditions=st.lists(inner, max_size=4).map(tuple)),
-    ),
-    max_leaves=12,
-)
+conditions = condition_strategies.conditions(DOMAINS, INDICATORS, max_count=6, max_leaves=12)
 facts = st.builds(
     Facts,
     scores=st.dictionaries(st.sampled_from(DOMAINS), st.integers(1, 5)),
