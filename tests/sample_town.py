@@ -212,6 +212,39 @@ def defaults() -> dict[str, Any]:
     }
 
 
+CENTRUM, NOORD = "team-centrum", "team-noord"
+
+
+def two_teams(leader_organisation: str = "Gemeente Teststad") -> dict[str, Any]:
+    """``defaults()`` with a second neighbourhood, ``noord`` (postcodes 5678), and a team for
+    each: ``team-centrum`` and ``team-noord``, their leaders employed by the municipality."""
+    parts = defaults()
+    parts["neighbourhoods"] = [
+        *parts["neighbourhoods"],
+        Neighbourhood(
+            key="noord", name="Noord", target_households=100, postcodes=("5678",), source=SRC
+        ),
+    ]
+    leader = TeamLeader(
+        employer="municipality",
+        organisation=leader_organisation,
+        hours_per_week=24,
+        municipality_paid_hours=8,
+    )
+    parts["teams"] = [
+        Team(
+            key=key,
+            name=key,
+            neighbourhood=hood,
+            members=members("nurse", "social-worker"),
+            leader=leader,
+            source=SRC,
+        )
+        for key, hood in ((CENTRUM, "centrum"), (NOORD, "noord"))
+    ]
+    return parts
+
+
 class SampleTown:
     """A municipality plugin built from ``defaults()`` with any part replaced by a keyword."""
 

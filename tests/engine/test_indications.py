@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from case_helpers import T0, Clock, actor
 from rls_harness import engine_transactions_as_bound_role
-from sample_town import SRC, SampleTown, defaults, members
+from sample_town import CENTRUM, NOORD, SampleTown, two_teams
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from wijkteamkit import Neighbourhood, Signal, Team, TeamLeader
+from wijkteamkit import Signal
 from wijkteamkit.domain import EndReason, IndicationIn
 from wijkteamkit.domain.case import HouseholdIn, PersonIn
 from wijkteamkit.engine.casework import CaseSession, Casework
@@ -22,36 +22,11 @@ from wijkteamkit.store.database import open_database
 from wijkteamkit.store.tables import AuditEntryRow, IndicationRow
 from wijkteamkit.testing import PluginHarness
 
-CENTRUM, NOORD = "team-centrum", "team-noord"
 LATE_2015 = date(2015, 11, 15)
 
 
 def _town() -> SampleTown:
-    parts = defaults()
-    parts["neighbourhoods"] = [
-        *parts["neighbourhoods"],
-        Neighbourhood(
-            key="noord", name="Noord", target_households=100, postcodes=("5678",), source=SRC
-        ),
-    ]
-    leader = TeamLeader(
-        employer="municipality",
-        organisation="Gemeente Teststad",
-        hours_per_week=24,
-        municipality_paid_hours=8,
-    )
-    parts["teams"] = [
-        Team(
-            key=key,
-            name=key,
-            neighbourhood=hood,
-            members=members("nurse", "social-worker"),
-            leader=leader,
-            source=SRC,
-        )
-        for key, hood in ((CENTRUM, "centrum"), (NOORD, "noord"))
-    ]
-    return SampleTown(**parts)
+    return SampleTown(**two_teams())
 
 
 @pytest.fixture

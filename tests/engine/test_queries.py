@@ -17,11 +17,11 @@ import pytest
 from case_helpers import T0, Clock, actor, assessment, consent
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sample_town import SRC, SampleTown, defaults, members
+from sample_town import CENTRUM, NOORD, SRC, SampleTown, two_teams
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from wijkteamkit import Municipality, Neighbourhood, Signal, Team, TeamLeader
+from wijkteamkit import Municipality, Signal
 from wijkteamkit.domain.case import HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.engine.casework import CaseSession, Casework
 from wijkteamkit.engine.errors import AccessDenied, RuleViolation
@@ -35,7 +35,6 @@ from wijkteamkit.engine.listing import (
 from wijkteamkit.store.tables import AuditEntryRow, HouseholdRow
 from wijkteamkit.testing import PluginHarness
 
-CENTRUM, NOORD = "team-centrum", "team-noord"
 SHARED_BSN = "111222333"
 """In a centrum household of both municipalities."""
 NOORD_BSN = "123456782"
@@ -51,33 +50,10 @@ PLAN = PlanIn(
 
 
 def _town(code: str, name: str) -> SampleTown:
-    parts = defaults()
+    parts = two_teams(f"Gemeente {name}")
     parts["municipality"] = Municipality(
         code=code, name=name, reference_date=date(2016, 1, 1), source=SRC
     )
-    parts["neighbourhoods"] = [
-        *parts["neighbourhoods"],
-        Neighbourhood(
-            key="noord", name="Noord", target_households=100, postcodes=("5678",), source=SRC
-        ),
-    ]
-    leader = TeamLeader(
-        employer="municipality",
-        organisation=f"Gemeente {name}",
-        hours_per_week=24,
-        municipality_paid_hours=8,
-    )
-    parts["teams"] = [
-        Team(
-            key=key,
-            name=key,
-            neighbourhood=hood,
-            members=members("nurse", "social-worker"),
-            leader=leader,
-            source=SRC,
-        )
-        for key, hood in ((CENTRUM, "centrum"), (NOORD, "noord"))
-    ]
     parts["tender_procedures"] = []
     return SampleTown(**parts)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from case_helpers import PROBLEMS, Clock, actor, consent
-from sample_town import SRC, SampleTown, defaults, members
+from sample_town import CENTRUM, NOORD, SRC, SampleTown, two_teams
 from sqlmodel import Session, col, select
 
-from wijkteamkit import Municipality, Neighbourhood, Signal, Team, TeamLeader
+from wijkteamkit import Municipality, Signal
 from wijkteamkit.domain.case import AssessmentIn, HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.domain.common import LOCAL_ZONE, local_date
 from wijkteamkit.domain.escalation import Condition, Facts
@@ -35,7 +35,6 @@ from wijkteamkit.store.tables import (
 )
 from wijkteamkit.testing import PluginHarness
 
-CENTRUM, NOORD = "team-centrum", "team-noord"
 FINE = {"financien": 4, "huisvesting": 4}
 PLAN = PlanIn(
     goals=[{"domain": "financien", "goal": "Rust"}],
@@ -48,30 +47,7 @@ DV = Hit("dv", "veilig-thuis")
 
 
 def _town() -> SampleTown:
-    parts = defaults()
-    parts["neighbourhoods"] = [
-        *parts["neighbourhoods"],
-        Neighbourhood(
-            key="noord", name="Noord", target_households=100, postcodes=("5678",), source=SRC
-        ),
-    ]
-    leader = TeamLeader(
-        employer="municipality",
-        organisation="Gemeente Teststad",
-        hours_per_week=24,
-        municipality_paid_hours=8,
-    )
-    parts["teams"] = [
-        Team(
-            key=key,
-            name=key,
-            neighbourhood=hood,
-            members=members("nurse", "social-worker"),
-            leader=leader,
-            source=SRC,
-        )
-        for key, hood in ((CENTRUM, "centrum"), (NOORD, "noord"))
-    ]
+    parts = two_teams()
     parts["tender_procedures"] = []
     return SampleTown(**parts)
 
