@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from wijkteamkit import Municipality, Signal
 from wijkteamkit.domain.case import AssessmentIn, HouseholdIn, PersonIn, PlanIn
 from wijkteamkit.domain.common import LOCAL_ZONE, local_date
-from wijkteamkit.domain.escalation import Condition, Facts
+from wijkteamkit.domain.escalation import Facts
 from wijkteamkit.engine.casework import Casework
 from wijkteamkit.engine.errors import AccessDenied, CaseworkError
 from wijkteamkit.engine.process import EscalationState
@@ -135,10 +135,6 @@ def listed(result: Screening) -> dict[str | None, dict[int, tuple[Hit, ...]]]:
     return {t.team: {h.household: h.hits for h in t.households} for t in result.teams}
 
 
-def _accepts(accepts: Condition | None, facts: Facts) -> bool:
-    return accepts is None or accepts.holds(facts)
-
-
 def per_assessment(
     town: Caseload, on: date, municipality: str = "GM0001"
 ) -> dict[str | None, dict[int, tuple[Hit, ...]]]:
@@ -182,7 +178,7 @@ def per_assessment(
                 for r in rules
                 if r.target not in open_targets
                 and r.fires(latest.scores, indicators)
-                and _accepts(targets[r.target].accepts, facts)
+                and targets[r.target].takes(facts)
             )
             if hits:
                 expected.setdefault(household.team, {})[household.id or 0] = hits

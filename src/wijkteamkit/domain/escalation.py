@@ -279,6 +279,10 @@ class EscalationTarget(Item, Period):
     accepts: Condition | None = None
     organisation: str | None = None
 
+    def takes(self, facts: Facts) -> bool:
+        """Whether this target accepts a household with ``facts`` (every one without ``accepts``)."""
+        return self.accepts is None or self.accepts.holds(facts)
+
 
 class EscalationRule(Item, Period):
     """When ``when`` holds, propose handing the case to ``target`` (the rule applies from

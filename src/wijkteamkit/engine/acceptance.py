@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Table, select
 
-from ..domain import Condition, EscalationTarget, Facts, MunicipalitySetup
+from ..domain import EscalationTarget, Facts
 from ..store.tables import AssessmentRow
 from .assessments import signalled
 from .context import Tx
@@ -56,25 +56,17 @@ def latest(tx: Tx, households: Collection[int]) -> dict[int, Latest]:
     return found
 
 
-def condition_of(setup: MunicipalitySetup, target: str) -> Condition | None:
-    """What ``target`` accepts: its condition, or ``None`` when it accepts every household (or
-    the setup does not define it)."""
-    found = setup.get("escalation_targets", target)
-    return found.accepts if isinstance(found, EscalationTarget) else None
-
-
 def require_accepted(
-    setup: MunicipalitySetup, target: str, household_id: int, found: Mapping[int, Latest]
+    target: EscalationTarget, household_id: int, found: Mapping[int, Latest]
 ) -> None:
     """Refuse (``target-accepts``) handing ``household_id`` to a ``target`` that does not
     accept it, naming the target's condition (never the household's scores)."""
-    condition = condition_of(setup, target)
-    judged = found[household_id]
-    if condition is None or condition.holds(judged.facts):
+    judged, condition = found[household_id], target.accepts
+    if condition is None or target.takes(judged.facts):
         return
     what = "latest assessment and signals" if judged.scored is not None else "signals alone"
     raise RuleViolation(
-        f"target {target!r} does not accept household {household_id}: it accepts "
+        f"target {target.key!r} does not accept household {household_id}: it accepts "
         f"{condition.describe()}, which its {what} do not show; record a new assessment if "
         "the household's situation has changed, or reject the escalation",
         rule="target-accepts",

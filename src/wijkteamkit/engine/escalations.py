@@ -28,6 +28,7 @@ from ..domain.case import (
     Role,
 )
 from ..domain.common import Line, Text, local_date
+from ..domain.escalation import EscalationTarget
 from ..domain.events import (
     DeEscalated,
     Escalated,
@@ -133,19 +134,19 @@ class EscalationOps:
                 row, household = _escalation_in(tx, escalations, found, escalation_id)
                 tx.require_team(household, (Role.TEAM_LEADER,))
                 ESCALATION.check(row.state, EscalationState.ACTIVE, f"escalation {escalation_id}")
-                _require_valid_target(tx, row)
+                target = _valid_target(tx, row)
                 if household.case_state == CaseState.CLOSED:
                     raise IllegalTransition(
                         f"the case of household {row.household_id} is closed; reopen it with a "
                         "new signal before escalating"
                     )
-                require_accepted(tx.setup, row.target, row.household_id, judged)
+                require_accepted(target, row.household_id, judged)
                 if row.handover == "transfer":
                     _refuse_second_transfer(row, transfers)
                     transfers[row.household_id] = (row.id, row.target)
                 row.state = EscalationState.ACTIVE
             checked.append((row, household))
-        every = frozenset(d.key for d in self.context.setup.life_domains)
+        every = frozenset(d.key for d in tx.setup.life_domains)
         scopes = {key: every if j.scored is None else j.scored for key, j in judged.items()}
         asked = [
             Asked(row.household_id, row.target, CASEWORK, scopes[row.household_id], row.legal_basis)
@@ -361,14 +362,17 @@ def _escalation_in(
     return row, household_in(tx, found, row.household_id)
 
 
-def _require_valid_target(tx: Tx, row: Escalation) -> None:
-    """An escalation is confirmed only while its target is valid (the setup of the day has it)."""
-    if tx.setup.get("escalation_targets", row.target) is None:
+def _valid_target(tx: Tx, row: Escalation) -> EscalationTarget:
+    """The escalation's target: it is confirmed only while its target is valid (the setup of
+    the day has it)."""
+    target = tx.setup.get("escalation_targets", row.target)
+    if not isinstance(target, EscalationTarget):
         raise RuleViolation(
             f"escalation {row.id} hands over to {row.target!r}, which is not valid on "
             f"{local_date(tx.now)}; reject it and escalate to a target valid today",
             rule="target-not-valid",
         )
+    return target
 
 
 def _active_transfers(tx: Tx, found: Collection[int]) -> dict[int, tuple[int, str]]:

@@ -52,7 +52,7 @@ def propose(
         if rule.target in taken or not rule.when.holds(facts):
             continue
         target = _target(setup, rule)
-        if target.accepts is not None and not target.accepts.holds(facts):
+        if not target.takes(facts):
             continue
         proposals.append(Proposal(rule, target))
         taken.add(rule.target)
