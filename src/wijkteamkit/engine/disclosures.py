@@ -18,7 +18,7 @@ from sqlalchemy import Table
 
 from ..domain.events import DisclosureDecided
 from ..problems import describe
-from ..store.bulk import insert_many, reserve_ids
+from ..store.bulk import insert_new
 from ..store.records import binding_of
 from ..store.tables import DisclosureRow
 from .consent import Decision, DisclosureRequest, decide
@@ -96,9 +96,7 @@ def record_decisions(
     ]
     if not rows:
         return []
-    for row, row_id in zip(rows, reserve_ids(tx.connection, DISCLOSURE, len(rows)), strict=True):
-        row["id"] = row_id
-    insert_many(tx.connection, DISCLOSURE, list(rows[0]), rows)
+    insert_new(tx.connection, DISCLOSURE, rows)
     for row, a, decision in zip(rows, asked, decisions, strict=True):
         tx.audit(
             "disclosure.decided",

@@ -21,7 +21,7 @@ from sqlalchemy import Table
 from ..domain import Provision, ProvisionKind
 from ..domain.case import Role
 from ..domain.funding import Delivery
-from ..store.bulk import insert_many, reserve_ids
+from ..store.bulk import insert_new
 from ..store.tables import DirectGrantRow
 from .context import TEAM_ROLES, Context, Tx
 from .errors import RuleViolation, item
@@ -80,10 +80,7 @@ class GrantOps:
                     "granted_by_role": tx.actor.role.value,
                 }
             )
-        created = reserve_ids(tx.connection, GRANTS, len(rows))
-        for row, grant_id in zip(rows, created, strict=True):
-            row["id"] = grant_id
-        insert_many(tx.connection, GRANTS, list(rows[0]), rows)
+        created = insert_new(tx.connection, GRANTS, rows)
         for row in rows:
             tx.audit(
                 "provision.granted",

@@ -30,7 +30,7 @@ from ..domain.common import ActorId
 from ..domain.events import (
     PlanFinalised,
 )
-from ..store.bulk import insert_many, reserve_ids
+from ..store.bulk import insert_new
 from ..store.tables import (
     EscalationRow,
     PlanRow,
@@ -164,10 +164,7 @@ class PlanOps:
                     "finalised_at": None,
                 }
             )
-        created = reserve_ids(tx.connection, PLANS, len(rows))
-        for row, plan_id in zip(rows, created, strict=True):
-            row["id"] = plan_id
-        insert_many(tx.connection, PLANS, list(rows[0]), rows)
+        created = insert_new(tx.connection, PLANS, rows)
         write_states(tx, moved)
         for row, plan_id in zip(rows, created, strict=True):
             tx.audit(

@@ -25,7 +25,7 @@ from ..domain.common import local_date
 from ..domain.funding import ProvisionKind
 from ..domain.requests import RequestIn, StepIn
 from ..domain.terms import ALERT_STATES, STEPS, Deadline, RequestStep, deadlines_of
-from ..store.bulk import insert_many, reserve_ids
+from ..store.bulk import insert_new
 from ..store.tables import WmoRequestRow
 from .context import TEAM_ROLES, Context, Tx
 from .errors import ConflictError, NotFound, RuleViolation, item
@@ -160,10 +160,7 @@ class RequestOps:
                     "created_at": tx.now,
                 }
             )
-        created = reserve_ids(tx.connection, REQUESTS, len(rows))
-        for row, request_id in zip(rows, created, strict=True):
-            row["id"] = request_id
-        insert_many(tx.connection, REQUESTS, list(rows[0]), rows)
+        created = insert_new(tx.connection, REQUESTS, rows)
         for row in rows:
             tx.audit(
                 "wmo.reported",

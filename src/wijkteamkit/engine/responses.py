@@ -16,7 +16,7 @@ from sqlalchemy import Table, select
 
 from ..domain.common import CaseInput
 from ..domain.mandate import organisation_name
-from ..store.bulk import insert_many, reserve_ids
+from ..store.bulk import insert_new
 from ..store.tables import ActionResponseRow, PlanRow
 from .context import Context, Tx
 from .errors import NotFound, RuleViolation, item
@@ -87,9 +87,7 @@ class ResponseOps:
             with item(index, count):
                 rows.append(self._answer(tx, plans, found, answered, answer))
             answered.add((answer.plan, answer.action))
-        for row, key in zip(rows, reserve_ids(tx.connection, RESPONSES, len(rows)), strict=True):
-            row["id"] = key
-        insert_many(tx.connection, RESPONSES, list(rows[0]) if rows else [], rows)
+        insert_new(tx.connection, RESPONSES, rows)
         for row in rows:
             tx.audit(
                 "action.responded",

@@ -4,12 +4,13 @@ SQLAlchemy's ``connection.execute(insert(table), rows)`` builds and converts the
 every row through its compiler, which costs more than the database's own insert. :func:`insert_many`
 compiles the statement once and converts each value with its column type's own bind processor
 (the conversion SQLAlchemy would apply), then hands the rows to the driver's ``executemany``.
-:func:`reserve_ids` gives the ids the rows will carry, so no ``RETURNING`` is needed.
+:func:`reserve_ids` gives the ids the rows will carry, so no ``RETURNING`` is needed;
+:func:`insert_new` does both for rows that are new records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -57,3 +58,16 @@ def insert_many(
             tuple(values) if compiled.positional else dict(zip(names, values, strict=True))
         )
     connection.exec_driver_sql(compiled.string, parameters)
+
+
+def insert_new(
+    connection: Connection, table: Table, rows: Sequence[MutableMapping[str, Any]]
+) -> list[int]:
+    """Give each of ``rows`` (new records, alike in their columns) a reserved ``id`` and insert
+    them with one executemany; their ids, in order."""
+    ids = reserve_ids(connection, table, len(rows))
+    for row, row_id in zip(rows, ids, strict=True):
+        row["id"] = row_id
+    if rows:
+        insert_many(connection, table, list(rows[0]), rows)
+    return ids
