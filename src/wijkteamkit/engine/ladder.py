@@ -54,7 +54,11 @@ def provision_of(setup: MunicipalitySetup, key: str) -> Provision:
     """The setup's provision ``key``; refused as ``provision`` when it has none."""
     found = setup.get("provisions", key)
     if not isinstance(found, Provision):
-        raise RuleViolation(f"plan names unknown provision {key!r:.80}", rule="provision")
+        raise RuleViolation(
+            f"unknown provision {key!r:.80} in {setup.municipality.name}; name one of its "
+            "provisions (wijkteamkit show lists them)",
+            rule="provision",
+        )
     return found
 
 
