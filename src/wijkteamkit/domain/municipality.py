@@ -76,6 +76,14 @@ class Neighbourhood(Item):
             )
         return self
 
+    @property
+    def team_starts_on(self) -> date | None:
+        """The first day the team works: ``team_start``, or the first of its month when only
+        the month is known."""
+        if self.team_start is None or self.team_start_precision == "day":
+            return self.team_start
+        return self.team_start.replace(day=1)
+
     def covers_postcode(self, postcode: str) -> bool:
         """Whether a Dutch postcode (``6535AB`` or ``6535 AB``) falls in this neighbourhood."""
         code = postcode.replace(" ", "").upper()

@@ -43,11 +43,8 @@ def not_started(setup: MunicipalitySetup, team: str, on: date) -> RuleViolation 
     it), or ``None`` when it may. A month-precise start counts from the first of that month."""
     found = next((t for t in setup.teams if t.key == team), None)
     area = None if found is None else setup.get("neighbourhoods", found.neighbourhood)
-    if not isinstance(area, Neighbourhood) or area.team_start is None:
+    if not isinstance(area, Neighbourhood) or (start := area.team_starts_on) is None:
         return None
-    start = area.team_start
-    if area.team_start_precision == "month":
-        start = start.replace(day=1)
     if on >= start:
         return None
     return RuleViolation(

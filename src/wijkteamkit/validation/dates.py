@@ -62,11 +62,10 @@ def case_registration(check: Check) -> Iterator[Finding]:
     for team in check.setup.teams:
         area = check.setup.get("neighbourhoods", team.neighbourhood)
         registration = team.case_registration_from
-        if not isinstance(area, Neighbourhood) or area.team_start is None or not registration:
+        if not isinstance(area, Neighbourhood) or (start := area.team_starts_on) is None:
             continue
-        start = area.team_start
-        if area.team_start_precision == "month":
-            start = start.replace(day=1)
+        if not registration:
+            continue
         if registration < start:
             yield check.finding(
                 "error",
