@@ -3,6 +3,7 @@
 from .budget import Budget, CostGroup, CostLine, CoverageLine
 from .common import CbsCode, Item, Key, Model, Period, Remove, Source
 from .consent import ConsentPolicy, LegalBasis
+from .document import PluginDocument
 from .escalation import (
     AllOf,
     AnyOf,
@@ -30,7 +31,7 @@ from .indication import Ending, EndReason, Indication, IndicationIn
 from .lifedomain import Indicator, LifeDomain
 from .mandate import Mandate
 from .municipality import Municipality, Neighbourhood, Principle, SubArea
-from .setup import KEYED_COLLECTIONS, MunicipalitySetup
+from .setup import COLLECTIONS, KEYED_COLLECTIONS, Collection, MunicipalitySetup
 from .signal import Reporter, Signal
 from .team import (
     CompositionRule,
@@ -56,6 +57,7 @@ from .tender import (
 from .terms import RequestStep, StatutoryTerm, TermUnit
 
 __all__ = [
+    "COLLECTIONS",
     "KEYED_COLLECTIONS",
     "AllOf",
     "AnyOf",
@@ -63,6 +65,7 @@ __all__ = [
     "Bid",
     "Budget",
     "CbsCode",
+    "Collection",
     "CompositionRule",
     "Condition",
     "ConsentPolicy",
@@ -99,6 +102,7 @@ __all__ = [
     "Outcome",
     "Participation",
     "Period",
+    "PluginDocument",
     "Principle",
     "ProblemDomains",
     "Provider",

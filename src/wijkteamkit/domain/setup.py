@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import Field
@@ -101,24 +102,42 @@ DATED_COLLECTIONS: tuple[str, ...] = (
 only when valid on the day."""
 
 
-KEYED_COLLECTIONS: tuple[str, ...] = (
-    "neighbourhoods",
-    "teams",
-    "function_groups",
-    "team_functions",
-    "composition_rules",
-    "life_domains",
-    "indicators",
-    "escalation_targets",
-    "escalation_rules",
-    "laws",
-    "legal_bases",
-    "statutory_terms",
-    "funding_streams",
-    "provisions",
-    "tender_procedures",
-    "budgets",
-    "principles",
-    "mandates",
+@dataclass(frozen=True)
+class Collection:
+    """A keyed collection of the setup: its field name, the model of its items, its hook."""
+
+    name: str
+    model: type[Item]
+
+    @property
+    def hook(self) -> str:
+        """The configuration hook that supplies the collection (``wijkteamkit_teams``)."""
+        return f"wijkteamkit_{self.name}"
+
+
+COLLECTIONS: tuple[Collection, ...] = (
+    Collection("neighbourhoods", Neighbourhood),
+    Collection("teams", Team),
+    Collection("function_groups", FunctionGroup),
+    Collection("team_functions", TeamFunction),
+    Collection("composition_rules", CompositionRule),
+    Collection("life_domains", LifeDomain),
+    Collection("indicators", Indicator),
+    Collection("escalation_targets", EscalationTarget),
+    Collection("escalation_rules", EscalationRule),
+    Collection("laws", Law),
+    Collection("legal_bases", LegalBasis),
+    Collection("statutory_terms", StatutoryTerm),
+    Collection("funding_streams", FundingStream),
+    Collection("provisions", Provision),
+    Collection("tender_procedures", TenderProcedure),
+    Collection("budgets", Budget),
+    Collection("principles", Principle),
+    Collection("mandates", Mandate),
 )
-"""The setup's collections of keyed items, in the order they are shown and validated."""
+"""The setup's collections of keyed items, in the order they are merged, shown and validated:
+the one table of collection, hook and model that loading, the TOML format, the JSON Schema and
+the reference are built from."""
+
+KEYED_COLLECTIONS: tuple[str, ...] = tuple(c.name for c in COLLECTIONS)
+"""The names of :data:`COLLECTIONS`."""
