@@ -53,7 +53,7 @@ class _DocumentBase(Model):
 def _collection_fields() -> dict[str, Any]:
     return {
         collection.name: (
-            list[collection.model | Remove],
+            list[collection.model | Remove],  # type: ignore[name-defined]
             Field(
                 default_factory=list,
                 description=f"Items of {collection.hook}, merged by key; "
@@ -64,7 +64,7 @@ def _collection_fields() -> dict[str, Any]:
     }
 
 
-PluginDocument: type[_DocumentBase] = create_model(  # type: ignore[call-overload]
+PluginDocument: type[_DocumentBase] = create_model(
     "PluginDocument", __base__=_DocumentBase, **_collection_fields()
 )
 """The model of a declarative plugin document; its JSON Schema is ``wijkteamkit schema``.
