@@ -29,7 +29,8 @@ REGION_GROUP = "wijkteamkit.regions"
 """Entry-point group of region plugins; the entry-point name is the region's key."""
 
 PLUGIN_DIR_ENV = "WIJKTEAMKIT_PLUGIN_DIR"
-"""Environment variable naming a directory whose ``*.py`` files are loaded as local plugins."""
+"""Environment variable naming a directory whose ``*.py`` and ``*.toml`` files are loaded as
+local plugins."""
 
 LOAD_PLUGINS_ENV = "WIJKTEAMKIT_LOAD_PLUGINS"
 """Environment variable: a comma-separated list of distribution names; when set, only installed
@@ -202,17 +203,17 @@ def _local_files(
             errors.append(
                 LoadError(
                     f"{PLUGIN_DIR_ENV}={directory}",
-                    "is not a directory; point it at a folder of plugin .py files or unset it",
+                    "is not a directory; point it at a folder of plugin .py or .toml files "
+                    "or unset it",
                 )
             )
         else:
-            paths.extend(
-                p.resolve() for p in sorted(folder.glob("*.py")) if p.resolve() not in paths
-            )
+            found = sorted([*folder.glob("*.py"), *folder.glob("*.toml")])
+            paths.extend(p.resolve() for p in found if p.resolve() not in paths)
     return paths
 
 
-_file_modules: dict[Path, ModuleType] = {}
+_file_modules: dict[Path, object] = {}
 
 
 def import_plugin(source: PluginSource) -> object | None:
@@ -223,6 +224,8 @@ def import_plugin(source: PluginSource) -> object | None:
     if source.imported or source.module is not None:
         return source.module
     source.imported = True
+    if _is_toml(source):
+        return _read_toml(source)
     try:
         if source.path is not None:
             source.module = _import_file(source.path)
@@ -237,6 +240,39 @@ def import_plugin(source: PluginSource) -> object | None:
         if not plugin_failure(exc):
             raise
         source.error = LoadError(source.label, f"failed to import: {describe_exception(exc)}")
+    else:
+        _remember_location(source)
+    return source.module
+
+
+def _is_toml(source: PluginSource) -> bool:
+    """Whether the plugin is a TOML file, or an entry point naming one (``package:file.toml``)."""
+    if source.path is not None:
+        return source.path.suffix == ".toml"
+    return source.entry_point is not None and (source.entry_point.attr or "").endswith(".toml")
+
+
+def _read_toml(source: PluginSource) -> object | None:
+    """Read a TOML plugin (a packaged one from its package's resources, never ``ep.load()``)."""
+    from importlib.resources import files
+
+    from .declarative import PluginFileError, parse_plugin, read_plugin
+
+    try:
+        if source.path is not None:
+            if source.path not in _file_modules:
+                _file_modules[source.path] = read_plugin(source.path)
+            source.module = _file_modules[source.path]
+        else:
+            assert source.entry_point is not None
+            name = source.entry_point.attr
+            resource = files(source.entry_point.module) / name
+            text = resource.read_text(encoding="utf-8")
+            source.module = parse_plugin(text, source.label, str(resource), f"{name} ")
+    except PluginFileError as exc:
+        source.error = LoadError(source.label, "; ".join(e.message for e in exc.errors))
+    except (OSError, UnicodeDecodeError, ImportError) as exc:
+        source.error = LoadError(source.label, f"cannot read the plugin: {exc}")
     else:
         _remember_location(source)
     return source.module
@@ -263,7 +299,7 @@ def plugin_of(filename: str) -> str | None:
     return None
 
 
-def _import_file(path: Path) -> ModuleType:
+def _import_file(path: Path) -> object:
     if path in _file_modules:
         return _file_modules[path]
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
