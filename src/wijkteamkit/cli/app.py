@@ -11,7 +11,9 @@ from . import (
     deadlines_cmd,
     demo_cmd,
     ingest_cmd,
+    keys_cmd,
     plugins_cmd,
+    schema_cmd,
     screen_cmd,
     show_cmd,
     validate_cmd,
@@ -52,6 +54,8 @@ def root(
 app.command("plugins")(plugins_cmd.plugins)
 app.command("validate")(validate_cmd.validate)
 app.command("show")(show_cmd.show)
+app.command("keys")(keys_cmd.keys)
+app.command("schema")(schema_cmd.schema)
 app.command("demo")(demo_cmd.demo)
 app.command("budget")(budget_cmd.budget)
 app.command("ingest")(ingest_cmd.ingest)
