@@ -1,4 +1,8 @@
-"""Shared fixtures: the plugin-author harness and a small, valid test municipality."""
+"""Shared fixtures: a site directory for fake distributions and a maker of them.
+
+The plugin-author harness (``wijkteamkit_plugins``) comes from the ``wijkteamkit.testing``
+pytest plugin, which the installed package registers through its ``pytest11`` entry point.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from pathlib import Path
 import pytest
 
 from wijkteamkit.plugins import LOAD_PLUGINS_ENV
-
-pytest_plugins = ["wijkteamkit.testing"]
 
 MakeDist = Callable[..., Path]
 
