@@ -289,7 +289,7 @@ class _Chunk:
             {reference: _id(signal.id) for reference, signal in references.items()},
         )
         receipts = earlier | {
-            reference: Receipt(_id(signal.household.id), _id(signal.id))
+            reference: Receipt(_id(signal.household.id), _id(signal.id), signal.values["team"])
             for reference, signal in references.items()
         }
         return [self._outcome(result, receipts) for result in results]

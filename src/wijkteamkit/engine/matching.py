@@ -38,10 +38,11 @@ Address = tuple[str, int, str | None]
 
 @dataclass(frozen=True)
 class Receipt:
-    """Where a report went: its household and signal."""
+    """Where a report went: its household, signal and the team the signal was routed to."""
 
     household: int
     signal: int
+    team: str | None
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def received(
     if not references:
         return {}
     query = (
-        select(REFERENCE.c.external_reference, SIGNAL.c.household_id, SIGNAL.c.id)
+        select(REFERENCE.c.external_reference, SIGNAL.c.household_id, SIGNAL.c.id, SIGNAL.c.team)
         .join(SIGNAL, SIGNAL.c.id == REFERENCE.c.signal_id)
         .where(
             REFERENCE.c.municipality == municipality,
@@ -69,7 +70,10 @@ def received(
             SIGNAL.c.municipality == municipality,
         )
     )
-    return {ref: Receipt(household, signal) for ref, household, signal in connection.execute(query)}
+    return {
+        ref: Receipt(household, signal, team)
+        for ref, household, signal, team in connection.execute(query)
+    }
 
 
 def record_references(

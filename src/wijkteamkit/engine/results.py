@@ -46,13 +46,15 @@ class OperationResult:
 
 @dataclass(frozen=True, kw_only=True)
 class SignalReceipt(OperationResult):
-    """A received signal: its household (new or known) and the signal's id.
+    """A received signal: its household (new or known), the signal's id and the team it was
+    routed to (``None`` only for a signal stored before signals kept their team).
 
     Unpacks as ``household, signal = session.receive_signal(...)``.
     """
 
     household: int
     signal: int
+    team: str | None
 
     def __iter__(self) -> Iterator[int]:
         return iter((self.household, self.signal))

@@ -74,7 +74,8 @@ class SignalOps:
     def receive_signal(self, signal: Signal, household: HouseholdIn | int) -> SignalReceipt:
         """Record a signal about a new or known household and route it to a team.
 
-        Returns the household and signal ids (it unpacks as ``household, signal``). The routing
+        Returns the household and signal ids (it unpacks as ``household, signal``) and the team
+        the signal was routed to (``receipt.team``). The routing
         hook picks the team of the household's neighbourhood; a signal that no team serves is
         refused. A new household one of whose members' BSN is already in an open household of
         the municipality is that household: the signal is attached to it and goes to its team
@@ -496,9 +497,9 @@ class _Intake:
                 action, home, fields = step
                 tx.audit(action, home.id, **fields)
         return [
-            SignalReceipt(household=r.home.id or 0, signal=r.id, hook_failures=())
+            SignalReceipt(household=r.home.id or 0, signal=r.id, team=r.values["team"])
             if isinstance(r, _New)
-            else SignalReceipt(household=r.household, signal=r.signal, hook_failures=())
+            else SignalReceipt(household=r.household, signal=r.signal, team=r.team)
             for r in self.receipts
         ]
 
