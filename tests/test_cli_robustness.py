@@ -401,7 +401,7 @@ def _known_errors() -> list[tuple[str, BaseException, int, str]]:
 def test_library_errors_map_to_their_codes_without_personal_data(
     monkeypatch: pytest.MonkeyPatch, exc: BaseException, code: int, kind: str, as_json: bool
 ) -> None:
-    monkeypatch.setattr("wijkteamkit.loading.load_municipality", _raise(exc))
+    monkeypatch.setattr("wijkteamkit.loading.load_one", _raise(exc))
     args = ["show", "GM0268", *(["--format", "json"] if as_json else [])]
     result = invoke(args)
     check_error(result, code, as_json=as_json, kind=kind)
@@ -410,7 +410,7 @@ def test_library_errors_map_to_their_codes_without_personal_data(
 
 
 def test_debug_shows_the_traceback_of_an_unexpected_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("wijkteamkit.loading.load_municipality", _raise(RuntimeError("bug")))
+    monkeypatch.setattr("wijkteamkit.loading.load_one", _raise(RuntimeError("bug")))
     for args, env in (
         (["--debug", "show", "GM0268"], None),
         (["show", "GM0268"], {"WIJKTEAMKIT_DEBUG": "1"}),
@@ -641,7 +641,7 @@ def test_the_console_entry_point_turns_a_plugin_exit_into_a_load_error(
 def test_the_console_entry_point_hides_an_internal_errors_text() -> None:
     patch = (
         "import wijkteamkit.loading as l\n"
-        f"l.load_municipality = lambda *args: int({PERSONAL!r})\n"
+        f"l.load_one = lambda *args: int({PERSONAL!r})\n"
         "from wijkteamkit.cli.app import main\nmain()\n"
     )
     command = [sys.executable, "-c", patch, "show", "GM0268"]
@@ -802,7 +802,7 @@ def test_an_error_that_cannot_be_described_is_still_one_line(
         def __str__(self) -> str:
             raise RuntimeError(PERSONAL)
 
-    monkeypatch.setattr("wijkteamkit.loading.load_municipality", _raise(Unprintable()))
+    monkeypatch.setattr("wijkteamkit.loading.load_one", _raise(Unprintable()))
     for as_json in (False, True):
         result = invoke(["show", "GM0268", *(["--format", "json"] if as_json else [])])
         check_error(result, 3, as_json=as_json, kind="internal")

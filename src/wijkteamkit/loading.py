@@ -7,37 +7,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .domain import (
-    Budget,
-    CompositionRule,
-    ConsentPolicy,
-    EscalationRule,
-    EscalationTarget,
-    FunctionGroup,
-    FundingStream,
-    Indicator,
-    Item,
-    Law,
-    LegalBasis,
-    LifeDomain,
-    Mandate,
-    Municipality,
-    MunicipalitySetup,
-    Neighbourhood,
-    Principle,
-    Provision,
-    Remove,
-    StatutoryTerm,
-    Team,
-    TeamFunction,
-    TenderProcedure,
-)
+from .domain import COLLECTIONS, ConsentPolicy, Item, Municipality, MunicipalitySetup, Remove
 from .interrupts import plugin_failure
-from .manager import MunicipalityPlugins, Registered
+from .manager import MunicipalityPlugins
+from .merge import Contribution, MergeIssue, merge
 from .plugins import (
     NATIONAL_PLUGIN,
     Catalogue,
@@ -49,28 +26,6 @@ from .plugins import (
     import_plugin,
 )
 from .problems import describe
-
-COLLECTION_HOOKS: dict[str, tuple[str, type[Item]]] = {
-    "neighbourhoods": ("wijkteamkit_neighbourhoods", Neighbourhood),
-    "teams": ("wijkteamkit_teams", Team),
-    "function_groups": ("wijkteamkit_function_groups", FunctionGroup),
-    "team_functions": ("wijkteamkit_team_functions", TeamFunction),
-    "composition_rules": ("wijkteamkit_composition_rules", CompositionRule),
-    "life_domains": ("wijkteamkit_life_domains", LifeDomain),
-    "indicators": ("wijkteamkit_indicators", Indicator),
-    "escalation_targets": ("wijkteamkit_escalation_targets", EscalationTarget),
-    "escalation_rules": ("wijkteamkit_escalation_rules", EscalationRule),
-    "laws": ("wijkteamkit_laws", Law),
-    "legal_bases": ("wijkteamkit_legal_bases", LegalBasis),
-    "statutory_terms": ("wijkteamkit_statutory_terms", StatutoryTerm),
-    "funding_streams": ("wijkteamkit_funding_streams", FundingStream),
-    "provisions": ("wijkteamkit_provisions", Provision),
-    "tender_procedures": ("wijkteamkit_tender_procedures", TenderProcedure),
-    "budgets": ("wijkteamkit_budgets", Budget),
-    "principles": ("wijkteamkit_principles", Principle),
-    "mandates": ("wijkteamkit_mandates", Mandate),
-}
-"""Each keyed collection of the setup, the hook that supplies it and the model of its items."""
 
 _CBS_CODE = re.compile(r"^gm\d{4}$", re.IGNORECASE)
 
@@ -85,17 +40,6 @@ class MunicipalityLoadError(Exception):
     def __init__(self, errors: Sequence[LoadError]) -> None:
         self.errors = list(errors)
         super().__init__("; ".join(str(e) for e in self.errors))
-
-
-@dataclass(frozen=True)
-class MergeIssue:
-    """Something the merge noticed: two items with one key in one layer, or a stray removal."""
-
-    kind: Literal["duplicate-key", "remove-unknown"]
-    collection: str
-    key: str
-    plugin: str
-    other_plugin: str | None = None
 
 
 @dataclass
@@ -150,47 +94,63 @@ def load(
     elif identifiers is None:
         codes = sorted(candidates)
     else:
-        codes = _resolve(identifiers, candidates, report.errors)
+        codes = _resolve(identifiers, candidates, catalogue, report.errors)
         # Finding a municipality by name imports every municipality plugin; one that is broken
         # but was not asked for must not fail the run.
-        report.errors = [
-            e
-            for e in report.errors
-            if e.municipality is None
-            or not _CBS_CODE.match(e.municipality)
-            or e.municipality in codes
-        ]
+        report.errors = [e for e in report.errors if _concerns(e, codes)]
     for code in codes:
+        if code not in candidates:  # a broken plugin was to supply it; its errors say why
+            continue
         loaded = _load_one(candidates[code], catalogue, overlays, report)
         if loaded is not None:
             report.loaded.append(loaded)
     return report
 
 
-def load_municipality(
-    identifier: str, plugin_files: Sequence[str | Path] = ()
-) -> MunicipalitySetup:
-    """The merged setup of one municipality, by CBS code (``"GM0268"``) or name (``"nijmegen"``).
+def load_one(
+    identifier: str,
+    plugin_files: Sequence[str | Path] = (),
+    environ: Mapping[str, str] | None = None,
+) -> LoadedMunicipality:
+    """Load exactly one municipality, by CBS code (``"GM0268"``) or name (``"nijmegen"``).
+
+    The one definition every command uses: any load error of the municipality, of a layer it
+    uses, or of a plugin file passed in (it was asked for) is a failure.
 
     Raises :class:`UnknownMunicipality` if no plugin describes it and
     :class:`MunicipalityLoadError` if a plugin it depends on fails.
     """
-    report = load([identifier], plugin_files)
-    if not report.loaded:
+    report = load([identifier], plugin_files, environ)
+    if report.errors or not report.loaded:
         raise MunicipalityLoadError(report.errors)
-    relevant = [e for e in report.errors if e.municipality in (None, report.loaded[0].setup.code)]
-    if relevant:
-        raise MunicipalityLoadError(relevant)
-    return report.loaded[0].setup
+    return report.loaded[0]
+
+
+def load_municipality(
+    identifier: str, plugin_files: Sequence[str | Path] = ()
+) -> MunicipalitySetup:
+    """The merged setup of one municipality: :func:`load_one`'s ``setup``."""
+    return load_one(identifier, plugin_files).setup
+
+
+def _concerns(error: LoadError, codes: Sequence[str]) -> bool:
+    """Whether ``error`` stops the municipalities ``codes``: it is theirs, or no other's."""
+    code = error.municipality
+    return code is None or not _CBS_CODE.match(code) or code in codes
 
 
 def _import_files(catalogue: Catalogue, report: LoadReport) -> list[PluginSource]:
-    """Import local files; those that define a municipality become municipality plugins."""
+    """Import local files; those that define a municipality become municipality plugins.
+
+    A file that fails to import stays among the overlays: it may have been meant for any
+    municipality, so none loads without it.
+    """
     overlays: list[PluginSource] = []
     for source in catalogue.files:
         if import_plugin(source) is None:
             assert source.error is not None
             report.errors.append(source.error)
+            overlays.append(source)
             continue
         if callable(getattr(source.module, "wijkteamkit_municipality", None)):
             source.layer = Layer.MUNICIPALITY
@@ -228,10 +188,10 @@ def _candidates(
 
 def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
     """Import a municipality plugin and ask it which municipality it describes."""
+    code = source.name if source.entry_point is not None else None  # a file's stops every one
     module = import_plugin(source)
     if module is None:
         assert source.error is not None
-        code = source.name if source.entry_point is not None else None
         report.errors.append(replace(source.error, municipality=code))
         return None
     hook = getattr(module, "wijkteamkit_municipality", None)
@@ -240,7 +200,7 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
             LoadError(
                 source.label,
                 "does not implement wijkteamkit_municipality()",
-                municipality=source.name,
+                municipality=code,
             )
         )
         return None
@@ -254,7 +214,7 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
                 source.label,
                 _contract_message(exc),
                 hook="wijkteamkit_municipality",
-                municipality=source.name,
+                municipality=code,
             )
         )
         return None
@@ -264,6 +224,7 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
                 source.label,
                 "wijkteamkit_municipality() returned None",
                 hook="wijkteamkit_municipality",
+                municipality=code,
             )
         )
         return None
@@ -282,30 +243,44 @@ def _identify(source: PluginSource, report: LoadReport) -> Municipality | None:
 
 
 def _resolve(
-    identifiers: Sequence[str], candidates: Mapping[str, _Candidate], errors: Sequence[LoadError]
+    identifiers: Sequence[str],
+    candidates: Mapping[str, _Candidate],
+    catalogue: Catalogue,
+    errors: Sequence[LoadError],
 ) -> list[str]:
+    """The CBS codes asked for. One that a broken plugin was meant to supply (an installed
+    plugin of that code, or a plugin file that failed) is kept, for its errors to be reported."""
     by_name = {_fold(c.municipality.name): code for code, c in candidates.items()}
+    failed_files = any(e.municipality is None for e in errors)
     codes: list[str] = []
     for identifier in identifiers:
         code = identifier.upper() if _CBS_CODE.match(identifier) else by_name.get(_fold(identifier))
-        if code is None or code not in candidates:
-            known = ", ".join(
-                f"{c} ({candidates[c].municipality.name})" for c in sorted(candidates)
-            )
-            close = difflib.get_close_matches(_fold(identifier), sorted(by_name), n=1)
-            hint = (
-                f" Did you mean {candidates[by_name[close[0]]].municipality.name!r}?"
-                if close
-                else ""
-            )
-            broken = "".join(f" Could not load {e}." for e in errors if e.municipality)
-            raise UnknownMunicipality(
-                f"unknown municipality {identifier!r}; known: {known or 'none'}.{hint}{broken} "
-                "Install its plugin or pass --plugin-file FILE."
-            )
-        if code not in codes:
+        broken = code is not None and (
+            code in catalogue.municipalities or any(e.municipality == code for e in errors)
+        )
+        if (code is None or code not in candidates) and not broken and not failed_files:
+            raise UnknownMunicipality(_unknown(identifier, candidates, catalogue, errors))
+        if code is not None and code not in codes:
             codes.append(code)
     return codes
+
+
+def _unknown(
+    identifier: str,
+    candidates: Mapping[str, _Candidate],
+    catalogue: Catalogue,
+    errors: Sequence[LoadError],
+) -> str:
+    named = {code: f"{code} ({c.municipality.name})" for code, c in candidates.items()}
+    known = [named.get(code, code) for code in sorted({*catalogue.municipalities, *named})]
+    by_name = {_fold(c.municipality.name): c.municipality.name for c in candidates.values()}
+    close = difflib.get_close_matches(_fold(identifier), sorted(by_name), n=1)
+    hint = f" Did you mean {by_name[close[0]]!r}?" if close else ""
+    broken = "".join(f" Could not load {e}." for e in errors if e.municipality)
+    return (
+        f"unknown municipality {identifier!r}; known: {', '.join(known) or 'none'}.{hint}"
+        f"{broken} Install its plugin or pass --plugin-file FILE."
+    )
 
 
 def _fold(name: str) -> str:
@@ -366,15 +341,12 @@ def assemble(
 def _merge(
     municipality: Municipality, plugins: MunicipalityPlugins
 ) -> tuple[MunicipalitySetup, list[MergeIssue]]:
-    issues: list[MergeIssue] = []
-    origins: dict[str, str] = {"municipality": _origin_of_municipality(plugins)}
-    collections: dict[str, tuple[Item, ...]] = {}
-    for collection, (hook, model) in COLLECTION_HOOKS.items():
-        merged: dict[str, tuple[Item, Registered]] = {}
-        layer_of: dict[tuple[Layer, str], Registered] = {}
-        for registered, result in plugins.call_each(hook, municipality=municipality):
+    contributions: dict[str, list[Contribution]] = {}
+    for collection in COLLECTIONS:
+        given = contributions.setdefault(collection.name, [])
+        for registered, result in plugins.call_each(collection.hook, municipality=municipality):
             try:
-                contributed = _coerce_many(result, model)
+                entries = _coerce_many(result, collection.model)
             except BaseException as exc:  # plugin returned something unusable
                 if not plugin_failure(exc):
                     raise
@@ -382,36 +354,14 @@ def _merge(
                     LoadError(
                         registered.source.label,
                         _contract_message(exc),
-                        hook=hook,
+                        hook=collection.hook,
                         municipality=municipality.code,
                     )
                 )
                 continue
-            for entry in contributed:
-                key = entry.remove if isinstance(entry, Remove) else entry.key
-                earlier = layer_of.get((registered.layer, key))
-                if earlier is not None:
-                    issues.append(
-                        MergeIssue(
-                            "duplicate-key",
-                            collection,
-                            key,
-                            registered.source.short,
-                            earlier.source.short,
-                        )
-                    )
-                    continue
-                layer_of[(registered.layer, key)] = registered
-                if isinstance(entry, Remove):
-                    if merged.pop(key, None) is None:
-                        issues.append(
-                            MergeIssue("remove-unknown", collection, key, registered.source.short)
-                        )
-                    origins.pop(f"{collection}/{key}", None)
-                else:
-                    merged[key] = (entry, registered)
-                    origins[f"{collection}/{key}"] = registered.source.short
-        collections[collection] = tuple(item for item, _ in merged.values())
+            given.append(Contribution(registered.layer, registered.source.short, entries))
+    merged = merge(contributions)
+    origins = {"municipality": _origin_of_municipality(plugins), **merged.origins}
     policy = ConsentPolicy()
     for registered, result in plugins.call_each(
         "wijkteamkit_consent_policy", municipality=municipality
@@ -433,9 +383,9 @@ def _merge(
                 )
             )
     setup = MunicipalitySetup(
-        municipality=municipality, consent_policy=policy, origins=origins, **collections
+        municipality=municipality, consent_policy=policy, origins=origins, **merged.collections
     )
-    return setup, issues
+    return setup, merged.issues
 
 
 def _origin_of_municipality(plugins: MunicipalityPlugins) -> str:

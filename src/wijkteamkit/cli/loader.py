@@ -17,16 +17,15 @@ if TYPE_CHECKING:
 
 
 def load_one(municipality: str, plugin_files: list[Path] | None) -> LoadedMunicipality:
-    """The :class:`~wijkteamkit.loading.LoadedMunicipality`, or a one-line error and exit 2."""
-    from ..loading import UnknownMunicipality, load
+    """:func:`wijkteamkit.loading.load_one`, with its two failures as one-line errors (exit 2)."""
+    from .. import loading
 
     try:
-        report = load([municipality], plugin_files or [])
-    except UnknownMunicipality as exc:
+        return loading.load_one(municipality, plugin_files or [])
+    except loading.UnknownMunicipality as exc:
         fail(str(exc), kind="unknown-municipality")
-    if not report.loaded or report.errors:
-        fail("could not load the setup: " + "; ".join(str(e) for e in report.errors), kind="load")
-    return report.loaded[0]
+    except loading.MunicipalityLoadError as exc:
+        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
 
 
 def open_casework(municipality: str, url: str, plugin_files: list[Path] | None) -> Casework:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import Format, fail, parse_date, print_json
+from .common import Format, parse_date, print_json
 from .plugins_cmd import PluginFileOption
 
 
@@ -28,16 +28,11 @@ def show(
 ) -> None:
     """Show a municipality's merged setup as it stands on a date, as tables or as the setup
     model's JSON dump."""
-    from ..loading import MunicipalityLoadError, UnknownMunicipality, load_municipality
     from ..validation import default_date
+    from .loader import load_one
 
     when = parse_date(on)
-    try:
-        setup = load_municipality(municipality, plugin_file or [])
-    except UnknownMunicipality as exc:
-        fail(str(exc), kind="unknown-municipality")
-    except MunicipalityLoadError as exc:
-        fail("could not load the setup: " + "; ".join(str(e) for e in exc.errors), kind="load")
+    setup = load_one(municipality, plugin_file).setup
     when = when or default_date(setup)
     setup = setup.on(when)
     if output is Format.JSON:
