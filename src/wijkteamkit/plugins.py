@@ -7,6 +7,7 @@ the line, never an exception that stops other municipalities from loading.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -328,25 +329,67 @@ def _shorten(message: str) -> str:
 
 
 def describe_exception(exc: BaseException) -> str:
-    """``Type: message (at file:line)``, naming the innermost frame outside the core.
+    """``Type: message (at file:line)``, naming the innermost frame of the plugin itself.
 
-    The message is folded onto one line and cut at :data:`MESSAGE_LIMIT` characters.
+    Frames of wijkteamkit, pydantic, pluggy and the standard library are skipped, so a model
+    the plugin builds with a wrong field points at the plugin's line. A pydantic
+    ``ValidationError`` is described in one line with its field paths; any other message is
+    folded onto one line and cut at :data:`MESSAGE_LIMIT` characters.
     """
     if isinstance(exc, SyntaxError):
         return f"SyntaxError: {_shorten(str(exc.msg))} (at {exc.filename}:{exc.lineno})"
     try:
-        detail = _shorten(str(exc))
+        detail = _validation_detail(exc) or _shorten(str(exc))
     except BaseException as failure:  # a plugin's exception whose __str__ fails
         if not plugin_failure(failure):
             raise
         detail = "(its message cannot be shown)"
     text = type(exc).__name__ + (f": {detail}" if detail else "")
     frames = traceback.extract_tb(exc.__traceback__)
-    core = str(Path(__file__).parent)
-    outside = [
-        f for f in frames if not f.filename.startswith(core) and "importlib" not in f.filename
-    ]
+    outside = [f for f in frames if not _library_frame(f.filename)]
     if outside:
         frame = outside[-1]
         text += f" (at {frame.filename}:{frame.lineno})"
     return text
+
+
+def _validation_detail(exc: BaseException) -> str | None:
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return None
+    from .problems import describe
+
+    return f"invalid {exc.title}: {describe(exc, whole='(value)')}"
+
+
+@functools.cache
+def _library_directories() -> tuple[str, ...]:
+    import sysconfig
+
+    import pluggy
+    import pydantic
+    import pydantic_core
+
+    folders = [Path(__file__).parent, Path(sysconfig.get_paths()["stdlib"])]
+    folders += [Path(m.__file__ or "").parent for m in (pluggy, pydantic, pydantic_core)]
+    return tuple(str(f) for f in folders)
+
+
+@functools.cache
+def _site_directories() -> tuple[str, ...]:
+    import sysconfig
+
+    return tuple({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+
+
+def _library_frame(filename: str) -> bool:
+    """Whether a traceback frame is in wijkteamkit, pydantic, pluggy or the standard library
+    (a plugin installed in the interpreter's own site-packages is not)."""
+    if filename.startswith("<frozen"):
+        return True
+    if not filename.startswith(_library_directories()):
+        return False
+    core = str(Path(__file__).parent)
+    libraries = _library_directories()[2:]
+    return filename.startswith((core, *libraries)) or not filename.startswith(_site_directories())
