@@ -34,6 +34,13 @@ from .store import audit, tenancy
 DEFAULT_DAY = date(2015, 3, 2)
 """The demo runs after the 2015 reform by default: Veilig Thuis and the meldrecht exist then."""
 
+
+def start_day(setup: MunicipalitySetup) -> date:
+    """The day the pilot starts without ``--on``: the municipality's ``reference_date`` (the day
+    its setup describes), else :data:`DEFAULT_DAY`."""
+    return setup.municipality.reference_date or DEFAULT_DAY
+
+
 Say = Callable[[str], None]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -29,7 +30,9 @@ def demo(
     on: Annotated[
         str | None,
         typer.Option(
-            help="The day the pilot starts (YYYY-MM-DD); default 2015-03-02.", show_default=False
+            help="The day the pilot starts (YYYY-MM-DD); default the municipality's "
+            "reference_date, else 2015-03-02.",
+            show_default=False,
         ),
     ] = None,
     households: Annotated[
@@ -52,8 +55,10 @@ def demo(
 ) -> None:
     """Run a pilot: signals, triage, home visits, a plan, an escalation and back, a refused
     disclosure, and a report under the meldcode; then, at scale, a synthetic caseload, a feed
-    received twice, and a screening of the whole caseload; then verify the audit log."""
-    from ..demo import DEFAULT_DAY, run_demo
+    received twice, and a screening of the whole caseload; then verify the audit log.
+
+    Without --database it runs on a temporary SQLite file, removed at the end."""
+    from ..demo import run_demo, start_day
     from ..demo_scale import run_at_scale
     from ..engine.casework import Casework
     from ..engine.errors import CaseworkError
@@ -61,21 +66,28 @@ def demo(
 
     if not 0 <= households <= MAX_DEMO_SIZE or not 0 <= feed_rows <= MAX_DEMO_SIZE:
         fail(f"--households and --feed-rows take 0 to {MAX_DEMO_SIZE}")
-    day = parse_date(on) or DEFAULT_DAY
-    url = (
-        database_option(database)
-        or f"sqlite:///{Path(tempfile.mkdtemp(prefix='wijkteamkit-demo-')) / 'demo.db'}"
-    )
-    casework = open_casework(municipality, url, plugin_file)
+    given_day = parse_date(on)
+    url = database_option(database)
+    folder = None if url else Path(tempfile.mkdtemp(prefix="wijkteamkit-demo-"))
     try:
-        report = run_demo(casework, typer.echo, day)
-        at_scale = run_at_scale(
-            Casework(casework.engine, casework.loaded), typer.echo, households, feed_rows
-        )
-    except (CaseworkError, LookupError) as exc:
-        fail(f"the demo stopped: {exc}", EXIT_FINDINGS, "casework")
+        casework = open_casework(municipality, url or f"sqlite:///{folder}/demo.db", plugin_file)
+        try:
+            report = run_demo(casework, typer.echo, given_day or start_day(casework.setup))
+            at_scale = run_at_scale(
+                Casework(casework.engine, casework.loaded), typer.echo, households, feed_rows
+            )
+        except (CaseworkError, LookupError) as exc:
+            fail(f"the demo stopped: {exc}", EXIT_FINDINGS, "casework")
+        finally:
+            casework.engine.dispose()
     finally:
-        casework.engine.dispose()
-    typer.echo(f"database: {url}")
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    typer.echo(
+        f"database: {url}"
+        if url
+        else "database: a temporary SQLite file, now removed "
+        "(give --database to keep the demo's data)"
+    )
     if not report.audit_intact or not at_scale.audit_intact:
         fail("the demo ran, but the audit chain is not intact", EXIT_FINDINGS, "audit")
