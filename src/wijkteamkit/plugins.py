@@ -83,9 +83,13 @@ class PluginSource:
     error: LoadError | None = None
     imported: bool = False
 
-    @property
+    @functools.cached_property
     def distribution(self) -> str | None:
-        """``name version`` of the distribution that provides the entry point."""
+        """``name version`` of the distribution that provides the entry point.
+
+        Cached: each read of ``dist.name`` or ``dist.version`` parses the distribution's
+        metadata file again, and findings and messages ask for it many times.
+        """
         dist = self.entry_point.dist if self.entry_point else None
         return f"{dist.name} {dist.version}" if dist else None
 
