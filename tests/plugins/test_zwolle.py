@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,9 @@ HEADINGS = (
 )
 IN_2015 = date(2015, 6, 1)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "zwolle" / "kitchen_table.py"
+BEFORE_TOML = Path(__file__).with_name("zwolle_setup.json")
+"""What the Python plugin supplied (its items as ``show zwolle --format json`` printed them on
+the reference date) before Zwolle became a TOML plugin."""
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +200,26 @@ def test_the_kitchen_table_example_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "HH-1" in done.stdout and "Wmo 2015" in done.stdout
     assert (tmp_path / "zwolle.db").exists()
+
+
+def test_zwolle_is_a_packaged_toml_plugin() -> None:
+    from importlib.metadata import entry_points
+
+    [entry] = [e for e in entry_points(group="wijkteamkit.municipalities") if e.name == "GM0193"]
+    assert entry.value == "wijkteamkit_zwolle:zwolle.toml"
+
+
+def test_the_toml_plugin_supplies_what_the_python_plugin_did(setup: MunicipalitySetup) -> None:
+    expected = json.loads(BEFORE_TOML.read_text(encoding="utf-8"))
+    on = setup.on(date.fromisoformat(expected["on"]))
+    assert on.municipality == type(on.municipality).model_validate(expected["municipality"])
+    assert on.origin("municipality") == expected["origin"]
+    own = {loc for loc, origin in on.origins.items() if origin == expected["origin"]}
+    assert own - {"municipality"} == set(expected["items"])
+    for location, item in expected["items"].items():
+        collection, key = location.split("/", 1)
+        actual = on.get(collection, key)
+        assert actual is not None, location
+        assert actual == type(actual).model_validate(item), location
+    for location in expected["removed"]:
+        assert on.get(*location.split("/", 1)) is None, location
