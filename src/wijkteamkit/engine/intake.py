@@ -289,7 +289,7 @@ class _Chunk:
             {reference: _id(signal.id) for reference, signal in references.items()},
         )
         receipts = earlier | {
-            reference: Receipt(_id(signal.household.id), _id(signal.id), signal.values["team"])
+            reference: Receipt(_id(signal.household.id), _id(signal.id), _team(signal))
             for reference, signal in references.items()
         }
         return [self._outcome(result, receipts) for result in results]
@@ -469,3 +469,9 @@ def _id(value: int | None) -> int:
     """An id the chunk has written by now."""
     assert value is not None
     return value
+
+
+def _team(signal: _Signal) -> str | None:
+    """The team a signal went to: a new one's row names it; a found one is its household's."""
+    team = signal.values.get("team", signal.household.team)
+    return None if team is None else str(team)
