@@ -34,6 +34,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich help imports rich, markdown-it and pygments (about half of
+    # '--help'); the commands' help is plain text anyway.
+    rich_markup_mode=None,
 )
 
 
