@@ -127,3 +127,39 @@ def test_an_unknown_code_lists_the_installed_codes_without_importing_them(
 def test_an_unknown_name_names_the_known_municipalities(town: Path) -> None:
     with pytest.raises(UnknownMunicipality, match=r"known: GM0001 \(Eerstestad\)"):
         load_one("atlantis", [town])
+
+
+BAD_MODEL_IN_HOOK = """
+from wijkteamkit import Municipality, Team, TeamMember
+
+def wijkteamkit_municipality():
+    return Municipality(code="GM0005", name="Vijfstad")
+
+def wijkteamkit_teams():
+    member = TeamMember(function="f", organisation="o", hours_per_week="lots")
+    return [Team(key="x", name="X", neighbourhood="c", members=[member])]
+"""
+
+BAD_MODEL_AT_IMPORT = """
+from wijkteamkit import Municipality, TeamMember
+
+MEMBER = TeamMember(function="f", organisation="o", hours_per_week="lots")
+
+def wijkteamkit_municipality():
+    return Municipality(code="GM0005", name="Vijfstad")
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "line"), [(BAD_MODEL_IN_HOOK, 8), (BAD_MODEL_AT_IMPORT, 4)], ids=["hook", "import"]
+)
+def test_a_model_built_with_a_wrong_field_names_the_plugins_line_and_the_field(
+    tmp_path: Path, site: Path, code: str, line: int
+) -> None:
+    path = write(tmp_path, "vijf.py", code)
+    with pytest.raises(MunicipalityLoadError) as caught:
+        load_one("GM0005", [path])
+    message = str(caught.value)
+    assert "invalid TeamMember: hours_per_week: Input should be a valid number" in message
+    assert message.endswith(f"(at {path}:{line})") and "\n" not in message
+    assert "pydantic" not in message
