@@ -1,9 +1,11 @@
 """A pytest plugin for plugin authors.
 
-Enable it in your ``conftest.py`` with ``pytest_plugins = ["wijkteamkit.testing"]``; then::
+Installing wijkteamkit registers it with pytest (a ``pytest11`` entry point; ``pip install
+"wijkteamkit[testing]"`` brings pytest along), so no ``conftest.py`` is needed::
 
     def test_my_teams(wijkteamkit_plugins):
         wijkteamkit_plugins.register(my_plugin)          # a module or any object with hooks
+        wijkteamkit_plugins.register(Path("extra.toml"))  # or a .py or .toml plugin file
         setup = wijkteamkit_plugins.setup()              # merged with the national defaults
         assert not wijkteamkit_plugins.errors(on=date(2015, 6, 1))
 
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from .domain import Municipality, MunicipalitySetup
-from .loading import LoadedMunicipality, MunicipalityLoadError, assemble
+from .loading import LoadedMunicipality, MunicipalityLoadError, UnknownMunicipality, assemble
 from .manager import MunicipalityPlugins
-from .plugins import NATIONAL_PLUGIN, Layer, PluginSource
+from .plugins import NATIONAL_PLUGIN, Layer, LoadError, PluginSource, discover, import_plugin
 from .validation import Finding, validate
 
 __all__ = ["PluginHarness", "wijkteamkit_plugins"]
@@ -42,17 +45,40 @@ class PluginHarness:
     def register(
         self, plugin: object, layer: str = "municipality", name: str | None = None
     ) -> None:
-        """Add ``plugin`` (a module, class or instance with ``wijkteamkit_*`` hooks) at ``layer``."""
+        """Add ``plugin`` at ``layer``: a module, class or instance with ``wijkteamkit_*`` hooks,
+        or the :class:`~pathlib.Path` of a ``.py`` or ``.toml`` plugin file (read on load)."""
         level = Layer[layer.upper()]
+        if isinstance(plugin, Path):
+            self._sources.append(PluginSource(name or str(plugin), level, path=plugin.resolve()))
+            return
         label = name or getattr(plugin, "__name__", None) or type(plugin).__name__
         self._sources.append(PluginSource(f"{label}#{len(self._sources)}", level, module=plugin))
+
+    def register_installed(self, code: str) -> None:
+        """Add the installed municipality plugin whose entry point is named ``code`` (its CBS
+        code), as ``wijkteamkit validate`` finds it; raise :class:`UnknownMunicipality` if none
+        is installed (``WIJKTEAMKIT_LOAD_PLUGINS`` applies)."""
+        catalogue = discover()
+        source = catalogue.municipalities.get(code.upper())
+        if source is None:
+            known = ", ".join(sorted(catalogue.municipalities)) or "none"
+            raise UnknownMunicipality(
+                f"no installed plugin has the entry point {code.upper()!r} in group "
+                f"wijkteamkit.municipalities (installed: {known}); pip install your package first"
+            )
+        self._sources.append(source)
 
     def load(self, municipality: Municipality | None = None) -> LoadedMunicipality:
         """Merge the registered plugins; raise :class:`MunicipalityLoadError` if one fails."""
         ordered = sorted(self._sources, key=lambda s: s.layer)
-        chosen = municipality or self._municipality(ordered)
+        fresh = [
+            PluginSource(s.name, s.layer, s.entry_point, s.path, module=s.module) for s in ordered
+        ]
+        failed: list[LoadError] = [s.error for s in fresh if import_plugin(s) is None and s.error]
+        if failed:
+            raise MunicipalityLoadError(failed)
+        chosen = municipality or self._municipality(fresh)
         plugins = MunicipalityPlugins(chosen.code)
-        fresh = [PluginSource(s.name, s.layer, module=s.module) for s in ordered]
         loaded = assemble(chosen, fresh, plugins)
         if loaded is None:
             raise MunicipalityLoadError(plugins.errors)
