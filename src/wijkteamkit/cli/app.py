@@ -12,6 +12,7 @@ from . import (
     demo_cmd,
     ingest_cmd,
     keys_cmd,
+    new_cmd,
     plugins_cmd,
     schema_cmd,
     screen_cmd,
@@ -56,6 +57,7 @@ def root(
 
 app.command("plugins")(plugins_cmd.plugins)
 app.command("validate")(validate_cmd.validate)
+app.command("new")(new_cmd.new)
 app.command("show")(show_cmd.show)
 app.command("keys")(keys_cmd.keys)
 app.command("schema")(schema_cmd.schema)
