@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..engine.indications import EndingSoon
 
 indications_app = typer.Typer(
-    help="Indications (e.g. AWBZ indications continued under the Wmo 2015): import, ending.",
+    help="Indications, such as AWBZ indications continued under the Wmo 2015: import, ending.",
     no_args_is_help=True,
 )
 
