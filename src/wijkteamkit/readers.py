@@ -52,7 +52,7 @@ PERIOD = "domain/setup.py:MunicipalitySetup.on"
 
 READERS: dict[str, Reader] = {
     # Every keyed item, and every name and source wherever it sits.
-    "Item.key": r("engine", "loading.py"),
+    "Item.key": r("engine", "merge.py"),
     "Item.source": r("validation", "validation/hygiene.py:missing_sources"),
     "*.source": r("validation", "validation/hygiene.py"),
     "*.name": r(DOC, SHOW),

@@ -150,9 +150,12 @@ Instant = Annotated[AwareDatetime, AfterValidator(_plausible_instant)]
 
 
 class Model(BaseModel):
-    """Base of every setup model: immutable, unknown fields rejected."""
+    """Base of every setup model: immutable, unknown fields rejected; a field's docstring is
+    its description (in the JSON Schema and docs/reference.md)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True
+    )
 
 
 class CaseInput(Model):
@@ -172,10 +175,15 @@ class Source(Model):
     """
 
     document: NonEmptyText
+    """The document cited (a file name, a policy paper, a law)."""
     section: str | None = None
+    """The section, page or article in the document."""
     url: str | None = None
+    """A web address of the document."""
     illustrative: bool = False
+    """True when the data was made up to complete an example rather than taken from the document."""
     note: str | None = None
+    """What was invented or how the data was read from the document."""
 
     def cite(self) -> str:
         """A one-line citation, e.g. ``001_525b1e9afc52d031.txt §3``."""
@@ -191,22 +199,30 @@ class Item(Model):
     """A configuration item: it has a stable ``key`` by which layers replace it, and a source."""
 
     key: Key
+    """The stable identifier by which other items refer to this one and a more specific layer
+    replaces it."""
     source: Source | None = None
+    """Where the item comes from (a document and section, or a URL)."""
 
 
 class Remove(Model):
     """Returned by a more specific layer to drop an item that a less specific layer supplied."""
 
     remove: Key
+    """The key of the item a lower layer supplied that this layer drops."""
     reason: str | None = None
+    """Why the item is dropped."""
     source: Source | None = None
+    """Where the decision to drop it comes from."""
 
 
 class Period(Model):
     """A closed date interval; ``valid_to=None`` means open-ended."""
 
     valid_from: date | None = None
+    """The first day it is valid (inclusive); none means since always."""
     valid_to: date | None = None
+    """The last day it is valid (inclusive); none means open-ended."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:

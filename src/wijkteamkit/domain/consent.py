@@ -80,10 +80,15 @@ class LegalBasis(Item, Period):
     """
 
     name: NonEmptyText
+    """What the basis allows, in one line."""
     law: Key | None = None
+    """The key of the law it rests on."""
     article: str | None = None
+    """The article of that law."""
     allows_disclosure_without_consent: bool = False
+    """Whether it is an exception to the consent requirement."""
     recipients: tuple[Folded, ...] = ()
+    """Escalation-target keys and target kinds it allows disclosure to."""
 
     def covers(self, recipient: str, kind: str | None = None) -> bool:
         """Whether this basis names ``recipient`` or the ``kind`` of target it is.
@@ -107,6 +112,10 @@ class ConsentPolicy(Model):
     """
 
     exceptions: tuple[Key, ...] = ()
+    """Keys of the legal bases under which case data may be disclosed without consent."""
     retention_years: int = Field(default=15, ge=0, le=100)
+    """How many years a closed case is kept before it may be erased."""
     written_consent_required: bool = False
+    """Whether only written consent permits a disclosure."""
     source: Source | None = None
+    """Where the policy comes from."""

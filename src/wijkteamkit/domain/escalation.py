@@ -126,9 +126,13 @@ class ProblemDomains(Model):
     """
 
     kind: Literal["problem_domains"] = "problem_domains"
+    """Names this condition kind."""
     min_count: int = Field(ge=1)
+    """How many domains must score at or below at_most."""
     at_most: int = Field(default=PROBLEM_THRESHOLD, ge=1, le=5)
+    """The score (1-5) at or below which a domain counts as a problem."""
     domains: tuple[Key, ...] = ()
+    """Keys of the domains counted; empty counts every scored domain."""
 
     def holds(self, facts: Facts) -> bool:
         considered = self.domains or tuple(facts.scores)
@@ -154,9 +158,13 @@ class DomainScore(Model):
     """Fires when one domain's score lies within ``at_least``..``at_most``."""
 
     kind: Literal["domain_score"] = "domain_score"
+    """Names this condition kind."""
     domain: Key
+    """The key of the life domain whose score is tested."""
     at_most: int = Field(default=5, ge=1, le=5)
+    """The highest score (1-5) that fires."""
     at_least: int = Field(default=1, ge=1, le=5)
+    """The lowest score (1-5) that fires."""
 
     def holds(self, facts: Facts) -> bool:
         score = facts.scores.get(self.domain)
@@ -175,7 +183,9 @@ class Flagged(Model):
     """Fires when the indicator is flagged on the signal or assessment."""
 
     kind: Literal["flagged"] = "flagged"
+    """Names this condition kind."""
     indicator: Key
+    """The key of the indicator that must be flagged."""
 
     def holds(self, facts: Facts) -> bool:
         return self.indicator in facts.indicators
@@ -192,7 +202,9 @@ class AllOf(Model):
     """Fires when every condition holds."""
 
     kind: Literal["all_of"] = "all_of"
+    """Names this condition kind."""
     conditions: tuple[Condition, ...]
+    """The conditions that must all hold."""
 
     def holds(self, facts: Facts) -> bool:
         return all(c.holds(facts) for c in self.conditions)
@@ -214,7 +226,9 @@ class AnyOf(Model):
     """Fires when at least one condition holds."""
 
     kind: Literal["any_of"] = "any_of"
+    """Names this condition kind."""
     conditions: tuple[Condition, ...]
+    """The conditions of which at least one must hold."""
 
     def holds(self, facts: Facts) -> bool:
         return any(c.holds(facts) for c in self.conditions)
@@ -273,11 +287,19 @@ class EscalationTarget(Item, Period):
     """
 
     name: NonEmptyText
+    """The target's name."""
     kind: TargetKind
+    """What sort of body it is; legal bases cover targets by kind."""
     level: Level
+    """The scale it works on."""
     handover: Literal["transfer", "referral"] = "transfer"
+    """transfer moves the lead to the target for a while; referral shares the case and keeps the
+    lead in the team."""
     accepts: Condition | None = None
+    """The condition a household must meet (on its latest assessment) for the target to take it on;
+    none accepts every household."""
     organisation: str | None = None
+    """The organisation behind the target."""
 
     def takes(self, facts: Facts) -> bool:
         """Whether this target accepts a household with ``facts`` (every one without ``accepts``)."""
@@ -294,11 +316,18 @@ class EscalationRule(Item, Period):
     """
 
     name: NonEmptyText
+    """The rule's name."""
     when: Condition
+    """The condition on which the rule fires."""
     target: Key
+    """The key of the escalation target the rule proposes."""
     priority: int = Field(default=100, ge=0)
+    """The order of proposals: lower numbers are proposed first."""
     direct: bool = False
+    """Whether the worker may approach the target at once, without first discussing the case in the
+    team."""
     legal_basis: Key | None = None
+    """The key of the legal basis that allows the hand-over without consent, if any."""
 
     def fires(self, scores: Mapping[str, int], indicators: Collection[str] = ()) -> bool:
         """Whether this rule fires for the given domain scores and flagged indicators."""

@@ -15,8 +15,11 @@ class Law(Item, Period):
     """A law or national scheme (Wmo 2015, AWBZ, Zvw, ...) and the period it was in force."""
 
     name: NonEmptyText
+    """The law's full name."""
     short_name: NonEmptyText
+    """The law's usual abbreviation (Wmo 2015)."""
     successor: Key | None = None
+    """The key of the law that replaced it."""
 
 
 class FunderKind(StrEnum):
@@ -35,10 +38,15 @@ class FundingStream(Item, Period):
     """A stream of money under a law or scheme, paid by a funder, valid for a period."""
 
     name: NonEmptyText
+    """The stream's name."""
     law: Key | None = None
+    """The key of the law or scheme the money falls under."""
     scheme: str | None = None
+    """The scheme within the law, if any."""
     funder_kind: FunderKind
+    """Who pays out of the stream."""
     funder: NonEmptyText
+    """The paying body, by name."""
 
     @model_validator(mode="after")
     def _law_or_scheme(self) -> FundingStream:
@@ -70,7 +78,9 @@ class ProvisionFunding(Period):
     """Which funding stream pays for a provision during a period."""
 
     stream: Key
+    """The key of the funding stream that pays during the period."""
     source: Source | None = None
+    """Where the funding arrangement comes from."""
 
 
 class Continuity(Model):
@@ -86,9 +96,13 @@ class Continuity(Model):
     """
 
     law: Key
+    """The key of the law under which the indication was granted."""
     held_on: date
+    """The day the indication must have been held on."""
     until: date
+    """The last day the indication continues, at the latest."""
     source: Source | None = None
+    """Where the transitional right comes from."""
 
 
 class Provision(Item):
@@ -102,12 +116,21 @@ class Provision(Item):
     """
 
     name: NonEmptyText
+    """The provision's name."""
     kind: ProvisionKind | None = None
+    """Open access (algemeen) or after an assessment (maatwerk); decides the rung of an action that
+    uses it."""
     delivery: frozenset[Delivery] = frozenset({Delivery.ZIN})
+    """How it may be delivered: in kind (zin) or as a personal budget (pgb)."""
     iwmo_category: IwmoCategory | None = None
+    """The iWmo product category (a code of the national code list)."""
     access: Literal["team", "direct", "referral"] = "team"
+    """team: through the team's kitchen-table conversation; direct: without the team; referral:
+    another party refers to it."""
     funding: tuple[ProvisionFunding, ...] = ()
+    """The funding stream that pays for it, per period."""
     continuity: Continuity | None = None
+    """A transitional right under which indications from an earlier law continue."""
 
     @field_serializer("delivery")
     def _sorted_delivery(self, delivery: frozenset[Delivery]) -> list[str]:

@@ -23,9 +23,13 @@ class LifeDomain(Item):
     """A life domain in a catalogue; ``maps_to`` links a local domain onto ZRM domains."""
 
     name: NonEmptyText
+    """The domain's name."""
     name_nl: str | None = None
+    """The domain's Dutch name."""
     catalogue: Key = ZRM_CATALOGUE
+    """The catalogue the domain belongs to (the ZRM's, or a local one)."""
     maps_to: tuple[Key, ...] = ()
+    """Keys of the ZRM domains a local domain maps onto."""
 
 
 class Indicator(Item):
@@ -38,5 +42,8 @@ class Indicator(Item):
     """
 
     name: NonEmptyText
+    """The indicator's name."""
     name_nl: str | None = None
+    """The indicator's Dutch name."""
     domains: tuple[Key, ...] = ()
+    """Keys of the life domains a flagged indicator reveals; only a read of those domains shows it."""

@@ -21,6 +21,8 @@ class Mandate(Item, Period):
     """
 
     organisation: NonEmptyText
+    """The organisation that mandates the team, named as the team members name their home
+    organisation."""
 
     def covers(self, organisation: str) -> bool:
         """Whether this mandate is the one of ``organisation`` (spaces and case ignored)."""

@@ -22,18 +22,27 @@ class Municipality(Model):
     """
 
     code: CbsCode
+    """The CBS municipality code, e.g. GM0268 (Nijmegen)."""
     name: NonEmptyText
+    """The municipality's name."""
     province: str | None = None
+    """The province it lies in."""
     regions: tuple[Key, ...] = ()
+    """Keys of the region plugins (entry points in wijkteamkit.regions) layered below this
+    municipality."""
     reference_date: date | None = None
+    """The day validation and show judge the setup on when no date is given (default: today)."""
     source: Source | None = None
+    """Where the municipality's data comes from."""
 
 
 class SubArea(Model):
     """A part of a neighbourhood (buurt), e.g. Meijhorst in Dukenburg."""
 
     name: NonEmptyText
+    """The sub-area's name."""
     source: Source | None = None
+    """Where the sub-area comes from."""
 
 
 class Neighbourhood(Item):
@@ -45,13 +54,22 @@ class Neighbourhood(Item):
     """
 
     name: NonEmptyText
+    """The neighbourhood's name."""
     sub_areas: tuple[SubArea, ...] = ()
+    """The parts (buurten) the neighbourhood consists of."""
     households: int | None = Field(default=None, ge=0)
+    """How many households live in the neighbourhood."""
     target_share: float | None = Field(default=None, gt=0, le=1)
+    """The share of households in the target group, 0 to 1."""
     target_households: int | None = Field(default=None, ge=0)
+    """How many households are in the target group (at most households)."""
     team_start: date | None = None
+    """The day (or month) the neighbourhood's team starts working; no signal is taken before it."""
     team_start_precision: Literal["day", "month"] = "day"
+    """Whether team_start is known to the day or only to the month (then the first of the month
+    counts)."""
     postcodes: tuple[PostcodeRange, ...] = ()
+    """Postcode ranges that route a signal's address to this neighbourhood."""
 
     @field_validator("postcodes")
     @classmethod
@@ -102,4 +120,6 @@ class Principle(Item):
     """
 
     name: NonEmptyText
+    """A short title of the principle."""
     statement: NonEmptyText
+    """The principle in the municipality's own words."""

@@ -35,39 +35,58 @@ class AwardCriterion(Item):
     """
 
     name: NonEmptyText
+    """The criterion's name."""
     weight: Percentage
+    """Its weight in percent."""
     kind: Literal["price", "quality"] = "quality"
+    """price: scored from the bid's price; quality: from the committee's points (0-10)."""
     description: str | None = None
+    """What the committee looks at."""
 
 
 class NeighbourhoodProfile(Model):
     """The wijkprofiel: who lives in the neighbourhood, its problems and opportunities."""
 
     population: int | None = Field(default=None, ge=0)
+    """How many people live in the neighbourhood."""
     households: int | None = Field(default=None, ge=0)
+    """How many households live there."""
     problems: tuple[NonEmptyText, ...] = ()
+    """The neighbourhood's problems, one line each."""
     opportunities: tuple[NonEmptyText, ...] = ()
+    """The neighbourhood's opportunities, one line each."""
     source: Source | None = None
+    """Where the profile comes from."""
 
 
 class Outcome(Model):
     """An outcome the programme of requirements asks for, for a life domain or target group."""
 
     key: Key
+    """The outcome's identifier, as bids name it."""
     description: NonEmptyText
+    """The outcome, in one line."""
     domain: Key | None = None
+    """The key of the life domain it concerns."""
     target_group: str | None = None
+    """The group it is for."""
 
 
 class Requirements(Model):
     """The programme of requirements (programma van eisen) written by the neighbourhood network."""
 
     written_by: NonEmptyText
+    """Who wrote the programme (the neighbourhood network)."""
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
+    """The outcomes asked for."""
     budget_ceiling: Decimal = Field(gt=0)
+    """The most the commission may cost, in euros."""
     starts: date
+    """The first day of the commissioned period."""
     ends: date
+    """The last day of the commissioned period."""
     source: Source | None = None
+    """Where the programme comes from."""
 
     @model_validator(mode="after")
     def _period(self) -> Requirements:
@@ -80,8 +99,11 @@ class Provider(Model):
     """A provider registered for the procedure (KvK number optional)."""
 
     key: Key
+    """The provider's identifier, as bids name it."""
     name: NonEmptyText
+    """The provider's name."""
     kvk: str | None = Field(default=None, pattern=r"^\d{8}$")
+    """Its Chamber of Commerce (KvK) number."""
 
 
 class Bid(Model):
@@ -89,10 +111,15 @@ class Bid(Model):
     committee's quality points per criterion (0-10)."""
 
     provider: Key
+    """The key of the provider that bids."""
     price: Decimal = Field(gt=0)
+    """The price for the whole period, in euros."""
     outcomes: frozenset[Key] = frozenset()
+    """Keys of the outcomes the provider commits to."""
     points: dict[Key, float] = Field(default_factory=dict)
+    """The committee's points (0-10) per quality criterion."""
     submitted: date | None = None
+    """The day the bid was submitted."""
 
     @field_validator("points")
     @classmethod
@@ -113,9 +140,13 @@ class Participation(Model):
     """A municipality taking part in a (joint) procedure with its own share and area."""
 
     municipality: CbsCode
+    """The CBS code of the participating municipality."""
     share: Percentage
+    """Its share in the procedure, in percent."""
     area: str | None = None
+    """The area it brings in."""
     source: Source | None = None
+    """Where the participation comes from."""
 
 
 class TenderProcedure(Item):
@@ -127,18 +158,31 @@ class TenderProcedure(Item):
     """
 
     name: NonEmptyText
+    """The procedure's name."""
     neighbourhood: Key
+    """The key of the neighbourhood it commissions for."""
     commissioning_body: NonEmptyText
+    """Who commissions: the neighbourhood network."""
     regime: Regime
+    """The procurement regime it follows."""
     lead_municipality: CbsCode
+    """The CBS code of the municipality that leads the procedure."""
     participants: tuple[Participation, ...] = ()
+    """The municipalities taking part in a joint procedure."""
     award_criteria: tuple[AwardCriterion, ...] = ()
+    """The criteria bids are scored on; the weights add up to 100."""
     budget_ceiling: Decimal | None = Field(default=None, ge=0)
+    """The most the commission may cost, in euros."""
     starts: date | None = None
+    """The first day of the commissioned period."""
     ends: date | None = None
+    """The last day of the commissioned period."""
     profile: NeighbourhoodProfile | None = None
+    """The neighbourhood profile the requirements are written from."""
     requirements: Requirements | None = None
+    """The programme of requirements."""
     providers: tuple[Provider, ...] = ()
+    """The providers registered for the procedure."""
     example_bids: tuple[Bid, ...] = ()
     """Illustrative bids shipped with the plugin, used when no bid file is given."""
 

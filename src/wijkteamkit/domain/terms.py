@@ -64,12 +64,19 @@ class StatutoryTerm(Item, Period):
     """
 
     name: NonEmptyText
+    """What the term is, in one line."""
     from_step: RequestStep
+    """The step of a request that starts the term."""
     to_step: RequestStep
+    """The step that must follow within the term."""
     length: int = Field(ge=1, le=3650)
+    """How long the term is, in unit."""
     unit: TermUnit = TermUnit.WEEKS
+    """What length counts."""
     law: Key | None = None
+    """The key of the law that sets the term."""
     article: str | None = None
+    """The article of that law."""
 
     @model_validator(mode="after")
     def _forward(self) -> StatutoryTerm:
