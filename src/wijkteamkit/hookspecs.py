@@ -53,16 +53,16 @@ from .domain import (
     TeamFunction,
     TenderProcedure,
 )
-from .domain.events import (
-    ConsentChanged,
-    DeEscalated,
-    DisclosureDecided,
-    Escalated,
-    PlanFinalised,
-    SignalReceived,
-)
 
 if TYPE_CHECKING:
+    from .domain.events import (
+        ConsentChanged,
+        DeEscalated,
+        DisclosureDecided,
+        Escalated,
+        PlanFinalised,
+        SignalReceived,
+    )
     from .money.funding import Resolution
 
 PROJECT = "wijkteamkit"
