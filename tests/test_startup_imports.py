@@ -1,0 +1,73 @@
+"""What a command imports, which keeps start-up fast (benchmarks/startup.py has the timings).
+
+Each command runs in a fresh interpreter that then lists ``sys.modules``; no time is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import contextlib, io, json, sys
+from wijkteamkit.cli.app import app
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    code = app(sys.argv[1:], standalone_mode=False)
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+RICH_HELP = ("rich", "markdown_it", "pygments")
+
+
+def imported_by(*args: str) -> set[str]:
+    """The top-level packages and modules imported by ``wijkteamkit ARGS``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("WIJKTEAMKIT_PLUGIN_DIR", "WIJKTEAMKIT_LOAD_PLUGINS")
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["code"] in (0, 1), result["code"]
+    return set(result["modules"])
+
+
+def test_help_is_plain_and_imports_no_rich_markdown_or_pygments() -> None:
+    modules = imported_by("--help")
+    assert not {name for name in modules if name.split(".")[0] in RICH_HELP}
+
+
+def test_help_loads_no_setup_models() -> None:
+    assert "wijkteamkit.domain" not in imported_by("--help")
+
+
+@pytest.mark.parametrize("args", [("validate", "nijmegen"), ("show", "nijmegen")])
+def test_text_output_imports_rich(args: tuple[str, ...]) -> None:
+    assert "rich.console" in imported_by(*args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("validate", "nijmegen", "--format", "json"), ("show", "nijmegen", "--format", "json")],
+)
+def test_json_output_imports_no_rich(args: tuple[str, ...]) -> None:
+    modules = imported_by(*args)
+    assert "wijkteamkit.domain.setup" in modules  # the command did load the setup
+    assert not {name for name in modules if name.split(".")[0] == "rich"}
+
+
+def test_loading_a_setup_does_not_build_the_event_models() -> None:
+    modules = imported_by("validate", "nijmegen", "--format", "json")
+    assert "wijkteamkit.domain.events" not in modules
