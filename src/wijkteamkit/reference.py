@@ -43,7 +43,7 @@ CONDITIONS: tuple[type[BaseModel], ...] = (ProblemDomains, DomainScore, Flagged,
 """The kinds of :data:`~wijkteamkit.domain.Condition`, in the order the reference lists them."""
 
 EXAMPLES: dict[str, str] = {
-    "problem_domains": "when = { kind = \"problem_domains\", min_count = 3 }\n"
+    "problem_domains": 'when = { kind = "problem_domains", min_count = 3 }\n'
     "# 3 or more scored domains at 2 or lower (at_most's default)",
     "domain_score": 'when = { kind = "domain_score", domain = "financien", at_most = 1 }\n'
     "# finances scored 1",
@@ -235,7 +235,7 @@ def _document() -> Iterator[str]:
         "A TOML plugin file, or the data the configuration hooks return. Its top level "
         "(`PluginDocument`) has these fields; each collection is an array of tables named after "
         "it (`[[teams]]`) and supplied in Python by the hook `wijkteamkit_<collection>`. An "
-        "entry `{ remove = \"KEY\" }` drops the item a lower layer supplied with that key."
+        'entry `{ remove = "KEY" }` drops the item a lower layer supplied with that key.'
     )
     yield ""
     yield from field_table(PluginDocument)
@@ -288,7 +288,7 @@ def _conditions() -> Iterator[str]:
         assert isinstance(parsed, model), f"the example of {kind} is not a {model.__name__}"
         yield f"### {model.__name__}"
         yield ""
-        yield f"`kind = \"{kind}\"`. {_summary(model)}"
+        yield f'`kind = "{kind}"`. {_summary(model)}'
         yield ""
         yield from field_table(model)
         yield ""
