@@ -8,11 +8,13 @@ marker on the line just before its fence is also run:
   validated as that municipality; any other file is an overlay, layered over the test suite's
   sample town (``tests/sample_town.py``, GM0001 Teststad).
 - ``<!-- test: embed -->``: the block is run as a script in a temporary directory, holding a
-  ``my_municipality.py`` plugin file for the sample town (the name the casework example uses),
+  ``my_municipality.py`` plugin file for the sample town (the name casework.md's examples after
+  the first use),
   with ``WIJKTEAMKIT_DATABASE_URL`` pointing at a temporary SQLite file.
 - ``<!-- test: plugin-tests -->``: the block is a pytest module for the same page's
-  ``plugin-file`` block, importable as ``wijkteamkit_voorbeeldstad``; it is run with pytest and
-  ``wijkteamkit.testing`` and every test in it must pass.
+  ``plugin-file`` block, importable as ``wijkteamkit_voorbeeldstad``; it is run with pytest, with
+  no conftest (the installed ``wijkteamkit.testing`` plugin provides the fixture), and every
+  test in it must pass.
 """
 
 from __future__ import annotations
@@ -246,7 +248,6 @@ def test_embedding_example_runs(
 def test_plugin_author_tests_pass(block: Block, tmp_path: Path) -> None:
     (plugin,) = [b for b in marked("plugin-file") if b.path == block.path]
     (tmp_path / "wijkteamkit_voorbeeldstad.py").write_text(plugin.code, encoding="utf-8")
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["wijkteamkit.testing"]\n')
     (tmp_path / "test_voorbeeldstad.py").write_text(block.code, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
