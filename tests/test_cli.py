@@ -181,7 +181,7 @@ def test_plugin_that_fails_to_import_exits_2_without_traceback(town: Path, tmp_p
     no_traceback(result)
     assert result.returncode == 2
     assert "failed to import: ImportError: no module named wijkdata" in result.stdout
-    assert "GM0001 Teststad: ok" in result.stdout
+    assert "GM0001 Teststad: ok" not in result.stdout  # it may have been meant for GM0001
 
 
 @pytest.mark.parametrize(
