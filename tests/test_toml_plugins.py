@@ -4,6 +4,7 @@ key path and line."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -213,3 +214,22 @@ def test_load_reports_a_broken_toml_file_as_a_load_error(tmp_path: Path, site: P
     (error,) = report.errors
     assert error.plugin == f"file {tmp_path / 'x.toml'}"
     assert "line 18: teams[1].members[0].hours_per_week" in error.message
+
+
+def documented_examples() -> list[str]:
+    """The TOML blocks of docs/plugins.md's section "A plugin as a TOML file"."""
+    text = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = text.split("## A plugin as a TOML file\n")[1].split("\n## ")[0]
+    return re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_the_documented_example_validates_and_its_overlay_removes(
+    tmp_path: Path, site: Path
+) -> None:
+    town_text, overlay_text = documented_examples()
+    town = write(tmp_path, "tomlstad.toml", town_text)
+    setup = load_one("tomlstad", [town]).setup
+    assert [f for f in validate(setup) if f.severity != "info"] == []
+    assert [p.key for p in setup.principles] == ["een-plan"]
+    overlay = write(tmp_path, "overlay.toml", overlay_text)
+    assert load_one("GM9998", [town, overlay]).setup.principles == ()
