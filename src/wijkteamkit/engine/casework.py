@@ -25,7 +25,6 @@ from ..store.database import IMMEDIATE, open_database
 from .access import AccessOps
 from .assessments import AssessmentOps
 from .batch import Batch, open_batch
-from .consent import DisclosurePolicy
 from .consents import ConsentOps
 from .context import Context, Dated, utc_now
 from .errors import (
@@ -36,6 +35,7 @@ from .grants import GrantOps
 from .hooks import Hooks
 from .indications import IndicationOps
 from .plans import PlanOps
+from .policy import DisclosurePolicy
 from .queries import QueryOps
 from .requests import RequestOps
 from .responses import ResponseOps

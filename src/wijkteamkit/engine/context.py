@@ -28,11 +28,11 @@ from ..domain.events import Event
 from ..store import tenancy
 from ..store.audit import Chain
 from ..store.tables import HouseholdRow
-from .consent import DisclosurePolicy
 from .dberrors import translate
 from .errors import AccessDenied, ConflictError, NotFound
 from .hooks import Hooks
 from .ids import in_range as id_in_range
+from .policy import DisclosurePolicy
 from .results import HookFailure, OperationResult
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from ..domain import EscalationRule, EscalationTarget, MunicipalitySetup, Signal
 from ..domain.case import AssessmentIn, ConsentIn, HouseholdIn, MemberRole, PlanIn
 from ..domain.common import local_date
 from ..domain.signal import CreditorKind, Debt, Reporter
-from ..engine.consent import DisclosurePolicy
+from ..engine.policy import DisclosurePolicy
 from ..engine.proposals import Proposal, ordered, propose
 from . import addresses, people, plans, scores
 

@@ -16,7 +16,7 @@ from ..domain import (
     ProblemDomains,
 )
 from ..domain.satisfiability import jointly_satisfiable, satisfiable
-from ..engine.consent import DisclosurePolicy
+from ..engine.policy import DisclosurePolicy
 from .finding import Check, Finding
 
 
