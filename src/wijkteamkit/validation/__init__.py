@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..domain import MunicipalitySetup
-from ..loading import MergeIssue
+from ..merge import MergeIssue
 from . import (
     codelists,
     consent,

@@ -8,7 +8,7 @@ from datetime import date
 
 from ..domain import MunicipalitySetup
 from ..domain.common import Model, Severity
-from ..loading import MergeIssue
+from ..merge import MergeIssue
 
 
 class Finding(Model):
