@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_LOAD, Format, database_option, fail, print_json
+from .common import ExitCode, Format, database_option, fail, print_json
 from .db_cmd import DatabaseOption, FormatOption
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _open(database: str | None) -> Engine:
 
 
 def _checkpoint_failure(exc: Exception) -> None:
-    fail(str(exc), EXIT_LOAD, "checkpoint")
+    fail(str(exc), ExitCode.CANNOT_RUN, "checkpoint")
 
 
 @audit_app.command("keygen")
@@ -101,11 +101,15 @@ def checkpoint(
         fail(
             f"the audit log does not verify ({len(breaks) + len(bad)} problem(s)); not signing "
             "it; run `wijkteamkit audit verify` for the details",
-            EXIT_FINDINGS,
+            ExitCode.FINDINGS,
             "audit",
         )
     if not heads:
-        fail("the audit log is empty; there is nothing to checkpoint yet", EXIT_LOAD, "checkpoint")
+        fail(
+            "the audit log is empty; there is nothing to checkpoint yet",
+            ExitCode.CANNOT_RUN,
+            "checkpoint",
+        )
     try:
         path = checkpoint.write(out, private, heads)
     except CheckpointError as exc:
@@ -172,7 +176,7 @@ def verify(
             fail(
                 f"no checkpoint files in {checkpoints}; make one with `wijkteamkit audit "
                 "checkpoint`, or leave --checkpoints out",
-                EXIT_LOAD,
+                ExitCode.CANNOT_RUN,
                 "checkpoint",
             )
     engine = _open(database)
@@ -193,12 +197,12 @@ def verify(
     if not known and not breaks:
         fail(
             f"there is no audit chain for {code} in this database; check the CBS code",
-            EXIT_LOAD,
+            ExitCode.CANNOT_RUN,
             "unknown-municipality",
         )
     _report(output, breaks, bad, entries, anchors)
     if breaks or bad:
-        raise typer.Exit(EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 def _report(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import EXIT_FINDINGS, Format, print_json
+from .common import ExitCode, Format, print_json
 from .plugins_cmd import PluginFileOption
 
 
@@ -48,4 +48,4 @@ def budget(
         for f in findings:
             typer.echo(f"{f.severity}: {f.message}")
     if any(f.severity == "error" for f in findings):
-        raise typer.Exit(EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.FINDINGS)

@@ -8,16 +8,35 @@ import sys
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any, NoReturn
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_LOAD = 2
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
-EXIT_PIPE = 141
-"""The output pipe was closed before everything was written (``| head``); nothing is printed."""
+
+class ExitCode(IntEnum):
+    """The exit codes of every command; docs/cli.md's "Exit codes" table lists each one."""
+
+    OK = 0
+    """Done; for ``validate``, no errors."""
+    FINDINGS = 1
+    """The data are wrong: findings, a refusal, a broken audit chain, quarantined rows."""
+    CANNOT_RUN = 2
+    """The command could not run: bad arguments, a setup that does not load, unusable input."""
+    INTERNAL = 3
+    """A bug in wijkteamkit."""
+    INTERRUPTED = 130
+    """Ctrl-C."""
+    PIPE = 141
+    """The output pipe was closed before everything was written (``| head``)."""
+
+
+# TEMPORARY (H6): old names until every command uses ExitCode; removed before the final commit.
+EXIT_OK = ExitCode.OK
+EXIT_FINDINGS = ExitCode.FINDINGS
+EXIT_LOAD = ExitCode.CANNOT_RUN
+EXIT_INTERNAL = ExitCode.INTERNAL
+EXIT_INTERRUPTED = ExitCode.INTERRUPTED
+EXIT_PIPE = ExitCode.PIPE
+
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
@@ -38,13 +57,27 @@ class CliError(Exception):
     """A one-line error for the user; the entry point prints it and exits with ``exit_code``.
 
     ``code`` is a stable word for programs (the ``error.code`` of the JSON error object).
+    ``in_document`` says the command's own JSON document already carries the error object (as
+    ``validate`` and ``plugins`` do), so the entry point writes only the stderr line.
     """
 
-    def __init__(self, message: str, exit_code: int = EXIT_LOAD, code: str = "usage") -> None:
+    def __init__(
+        self,
+        message: str,
+        exit_code: ExitCode = ExitCode.CANNOT_RUN,
+        code: str = "usage",
+        *,
+        in_document: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = one_line(message)
         self.exit_code = exit_code
         self.code = code
+        self.in_document = in_document
+
+    def error_object(self) -> dict[str, Any]:
+        """The ``"error"`` member of the JSON error object, for a document that carries it."""
+        return {"code": self.code, "exit": int(self.exit_code), "message": self.message}
 
 
 @dataclass
@@ -58,7 +91,7 @@ class _Run:
 run = _Run()
 
 
-def fail(message: str, code: int = EXIT_LOAD, kind: str | None = None) -> NoReturn:
+def fail(message: str, code: ExitCode = ExitCode.CANNOT_RUN, kind: str | None = None) -> NoReturn:
     """Stop the command with a one-line error (``wijkteamkit: error: <message>``) and ``code``.
 
     ``kind`` is the JSON error object's ``code``; left out, it is ``"database"`` when called
@@ -79,20 +112,34 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def report_error(message: str, exit_code: int, code: str) -> None:
-    """Print the error on stderr, and with ``--format json`` as a JSON error object on stdout."""
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``"1 error"``, ``"2 errors"``; ``nouns`` for a plural that is not ``noun + "s"``."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def report_error(message: str, exit_code: int, code: str, *, json_object: bool = True) -> None:
+    """Print the error on stderr, and with ``--format json`` (unless ``json_object`` is false:
+    the command's document carries it) as a JSON error object on stdout."""
     message = one_line(message)
-    if run.json_errors:
+    if run.json_errors and json_object:
         with suppress(OSError, ValueError):  # stdout is what failed; stderr still says why
             print_json(error_document(message, exit_code, code))
+    error_line(message)
+
+
+def error_line(message: str) -> None:
+    """Write ``wijkteamkit: error: <message>`` on stderr as one line, never wrapped."""
     with suppress(OSError, ValueError):  # nowhere left to say it; the exit code still does
-        sys.stderr.write(f"wijkteamkit: error: {message}\n")
+        sys.stderr.write(f"wijkteamkit: error: {one_line(message)}\n")
         sys.stderr.flush()
 
 
 def error_document(message: str, exit_code: int, code: str) -> dict[str, Any]:
     """The JSON error object: ``{"ok": false, "error": {"code", "exit", "message"}}``."""
-    return {"ok": False, "error": {"code": code, "exit": exit_code, "message": one_line(message)}}
+    return {
+        "ok": False,
+        "error": {"code": code, "exit": int(exit_code), "message": one_line(message)},
+    }
 
 
 def parse_date(value: str | None, option: str = "--on") -> date | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FINDINGS, Format, fail, parse_date, print_json
+from .common import ExitCode, Format, fail, parse_date, print_json
 from .plugins_cmd import PluginFileOption
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def resolve(
             )
         else:
             typer.echo(f"refused: {exc}")
-        raise typer.Exit(EXIT_FINDINGS) from None
+        raise typer.Exit(ExitCode.FINDINGS) from None
     if output is Format.JSON:
         print_json({"ok": True, **answer.model_dump(mode="json")})
     else:

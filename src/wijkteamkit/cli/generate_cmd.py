@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import EXIT_FINDINGS, Format, database_option, fail, parse_date, print_json
+from .common import ExitCode, Format, database_option, fail, parse_date, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .plugins_cmd import PluginFileOption
 
@@ -155,7 +155,7 @@ def caseload(
             fail(
                 f"the engine refused a step after {summary.households} household(s) were "
                 f"written: {exc}",
-                EXIT_FINDINGS,
+                ExitCode.FINDINGS,
                 "casework",
             )
     finally:

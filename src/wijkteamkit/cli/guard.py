@@ -18,16 +18,7 @@ from typing import Any
 from typer.core import TyperGroup
 
 from ..interrupts import plugin_failure, tracking_interrupts
-from .common import (
-    EXIT_FINDINGS,
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_LOAD,
-    EXIT_PIPE,
-    CliError,
-    report_error,
-    run,
-)
+from .common import CliError, ExitCode, report_error, run
 
 DEBUG_ENV = "WIJKTEAMKIT_DEBUG"
 """Set (to anything but empty or ``0``) to print the traceback of an unexpected error."""
@@ -53,7 +44,7 @@ class GuardedGroup(TyperGroup):
         except KeyboardInterrupt as exc:
             if plugin_failure(exc):
                 raise _Escaped(exc) from exc
-            raise CliError("interrupted", EXIT_INTERRUPTED, "interrupted") from None
+            raise CliError("interrupted", ExitCode.INTERRUPTED, "interrupted") from None
         except SystemExit as exc:
             raise _Escaped(exc) from exc
 
@@ -88,7 +79,7 @@ class GuardedGroup(TyperGroup):
         return code
 
 
-def _exit_code_safely(exc: BaseException) -> int:
+def _exit_code_safely(exc: BaseException) -> ExitCode:
     """:func:`exit_code_of`, and should describing the error fail too, a bare internal error."""
     try:
         return exit_code_of(exc)
@@ -96,10 +87,10 @@ def _exit_code_safely(exc: BaseException) -> int:
         report_error(
             f"internal error: {type(exc).__name__}, then {type(failure).__name__} while "
             "reporting it; this is a bug in wijkteamkit, please report it",
-            EXIT_INTERNAL,
+            ExitCode.INTERNAL,
             "internal",
         )
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
 
 
 def _ensure_streams() -> None:
@@ -116,12 +107,12 @@ def _flush_output(code: int) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
-        return EXIT_PIPE
+        return ExitCode.PIPE
     except (OSError, ValueError) as exc:
         _silence_stdout()
         if code == 0:
-            report_error(f"cannot write the output: {_reason(exc)}", EXIT_LOAD, "os")
-            return EXIT_LOAD
+            report_error(f"cannot write the output: {_reason(exc)}", ExitCode.CANNOT_RUN, "os")
+            return ExitCode.CANNOT_RUN
     return code
 
 
@@ -150,32 +141,32 @@ def wants_json(argv: Sequence[str]) -> bool:
     return False
 
 
-def exit_code_of(exc: BaseException) -> int:
+def exit_code_of(exc: BaseException) -> ExitCode:
     """Report ``exc`` in one line and return the exit code it stands for."""
     import typer
 
     click = _click_exceptions()
     if isinstance(exc, CliError):
-        report_error(exc.message, exc.exit_code, exc.code)
+        report_error(exc.message, exc.exit_code, exc.code, json_object=not exc.in_document)
         return exc.exit_code
     no_args = getattr(click, "NoArgsIsHelpError", None)
     if no_args is not None and isinstance(exc, no_args):
         sys.stdout.write(exc.ctx.get_help() + "\n")
-        report_error("name a command; see the list above", EXIT_LOAD, "usage")
-        return EXIT_LOAD
+        report_error("name a command; see the list above", ExitCode.CANNOT_RUN, "usage")
+        return ExitCode.CANNOT_RUN
     if isinstance(exc, click.UsageError):
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        report_error(exc.format_message().rstrip(".") + hint, EXIT_LOAD, "usage")
-        return EXIT_LOAD
+        report_error(exc.format_message().rstrip(".") + hint, ExitCode.CANNOT_RUN, "usage")
+        return ExitCode.CANNOT_RUN
     if isinstance(exc, click.ClickException):
-        report_error(exc.format_message(), EXIT_LOAD, "usage")
-        return EXIT_LOAD
+        report_error(exc.format_message(), ExitCode.CANNOT_RUN, "usage")
+        return ExitCode.CANNOT_RUN
     if isinstance(exc, (typer.Abort, KeyboardInterrupt)):
-        report_error("interrupted", EXIT_INTERRUPTED, "interrupted")
-        return EXIT_INTERRUPTED
+        report_error("interrupted", ExitCode.INTERRUPTED, "interrupted")
+        return ExitCode.INTERRUPTED
     if isinstance(exc, SystemExit) or _broken_pipe(exc):  # typer's or rich's exit on a closed pipe
         _silence_stdout()
-        return EXIT_PIPE
+        return ExitCode.PIPE
     known = _known(exc)
     if known is not None:
         message, code, kind = known
@@ -198,36 +189,40 @@ def _broken_pipe(exc: BaseException) -> bool:
     return isinstance(cause, BrokenPipeError) or isinstance(cause.__context__, BrokenPipeError)
 
 
-def _known(exc: BaseException) -> tuple[str, int, str] | None:
+def _known(exc: BaseException) -> tuple[str, ExitCode, str] | None:
     """Message, exit code and kind of an error the library raises on purpose."""
     database = sys.modules.get("wijkteamkit.store.database")
     if database is not None and isinstance(exc, database.DatabaseError):
-        return str(exc), EXIT_LOAD, "database"
+        return str(exc), ExitCode.CANNOT_RUN, "database"
     loading = sys.modules.get("wijkteamkit.loading")
     if loading is not None and isinstance(exc, loading.UnknownMunicipality):
-        return str(exc), EXIT_LOAD, "unknown-municipality"
+        return str(exc), ExitCode.CANNOT_RUN, "unknown-municipality"
     if loading is not None and isinstance(exc, loading.MunicipalityLoadError):
-        return "could not load the setup: " + str(exc), EXIT_LOAD, "load"
+        return "could not load the setup: " + str(exc), ExitCode.CANNOT_RUN, "load"
     errors = sys.modules.get("wijkteamkit.engine.errors")
     if errors is not None and isinstance(exc, errors.CaseworkError):
-        return str(exc), EXIT_FINDINGS, "casework"
+        return str(exc), ExitCode.FINDINGS, "casework"
     pydantic = sys.modules.get("pydantic")
     if pydantic is not None and isinstance(exc, pydantic.ValidationError):
-        return _validation_message(exc), EXIT_LOAD, "invalid-input"
+        return _validation_message(exc), ExitCode.CANNOT_RUN, "invalid-input"
     sqlalchemy = sys.modules.get("sqlalchemy.exc")
     if sqlalchemy is not None and isinstance(exc, sqlalchemy.SQLAlchemyError):
         return (
             f"the database refused the operation ({type(exc).__name__}); check that the "
             "URL names a wijkteamkit database and run 'wijkteamkit db upgrade'",
-            EXIT_LOAD,
+            ExitCode.CANNOT_RUN,
             "database",
         )
     if isinstance(exc, OSError) and _plugin_frame(exc) is None:
         if exc.filename:
-            return f"cannot use {exc.filename}: {_reason(exc)}; check the path", EXIT_LOAD, "os"
+            return (
+                f"cannot use {exc.filename}: {_reason(exc)}; check the path",
+                ExitCode.CANNOT_RUN,
+                "os",
+            )
         return (
             f"input or output failed: {_reason(exc)}; check where the output goes",
-            EXIT_LOAD,
+            ExitCode.CANNOT_RUN,
             "os",
         )
     return None
@@ -240,7 +235,7 @@ def _validation_message(exc: Any) -> str:
     return f"invalid {exc.title}: {describe(exc, limit=3)}; correct the input and try again"
 
 
-def _unexpected(exc: BaseException) -> int:
+def _unexpected(exc: BaseException) -> ExitCode:
     """A plugin's failure (exit 2, naming the plugin) or a bug (exit 3); type and place only."""
     if run.debug:
         traceback.print_exception(exc, file=sys.stderr)
@@ -250,10 +245,10 @@ def _unexpected(exc: BaseException) -> int:
         report_error(
             f"plugin {label} failed: {type(exc).__name__} (at {filename}:{line}); "
             "fix the plugin or leave it out",
-            EXIT_LOAD,
+            ExitCode.CANNOT_RUN,
             "plugin",
         )
-        return EXIT_LOAD
+        return ExitCode.CANNOT_RUN
     frames = traceback.extract_tb(exc.__traceback__)
     core = [f for f in frames if f.filename.startswith(str(_CORE))]
     place = f" at {Path(core[-1].filename).name}:{core[-1].lineno}" if core else ""
@@ -261,10 +256,10 @@ def _unexpected(exc: BaseException) -> int:
     report_error(
         f"internal error: {type(exc).__name__}{place}; this is a bug in wijkteamkit, please "
         f"report it{hint}",
-        EXIT_INTERNAL,
+        ExitCode.INTERNAL,
         "internal",
     )
-    return EXIT_INTERNAL
+    return ExitCode.INTERNAL
 
 
 def _plugin_frame(exc: BaseException) -> tuple[str, str, int | None] | None:

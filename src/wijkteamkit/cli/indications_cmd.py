@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from .common import EXIT_FINDINGS, Format, fail, parse_date, print_json
+from .common import ExitCode, Format, fail, parse_date, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .per_team import print_per_team, team_title
 from .plugins_cmd import PluginFileOption
@@ -66,7 +66,7 @@ def import_(
         try:
             ids = importer.record_indications(items, labels)
         except CaseworkError as exc:
-            fail(f"{file}: {exc}; nothing imported", EXIT_FINDINGS, "refused")
+            fail(f"{file}: {exc}; nothing imported", ExitCode.FINDINGS, "refused")
     code = loaded.setup.code
     if output is Format.JSON:
         print_json({"ok": True, "municipality": code, "file": str(file), "imported": len(ids)})
@@ -161,7 +161,7 @@ def _indication(file: Path, label: str, row: dict[str, Any]) -> IndicationIn:
     if None in row or any(row.get(c) is None for c in REQUIRED):
         fail(
             f"{file}, {label}: the row has a different number of fields than the header",
-            EXIT_FINDINGS,
+            ExitCode.FINDINGS,
             "refused",
         )
     household = (row["household"] or "").strip()
@@ -184,7 +184,7 @@ def _indication(file: Path, label: str, row: dict[str, Any]) -> IndicationIn:
         field = ".".join(str(part) for part in error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
         if not field:  # a rule over several fields (the dates' order)
-            fail(f"{file}, {label}: {message}; nothing imported", EXIT_FINDINGS, "refused")
+            fail(f"{file}, {label}: {message}; nothing imported", ExitCode.FINDINGS, "refused")
         _bad(file, label, field, message)
 
 
@@ -203,7 +203,7 @@ def _date(file: Path, label: str, field: str, value: str | None) -> date | None:
 def _bad(file: Path, label: str, field: str, wanted: str) -> NoReturn:
     fail(
         f"{file}, {label}, field {field}: expected {wanted}; nothing imported",
-        EXIT_FINDINGS,
+        ExitCode.FINDINGS,
         "refused",
     )
 

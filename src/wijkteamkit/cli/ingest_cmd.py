@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_INTERRUPTED, Format, database_option, fail, print_json
+from .common import ExitCode, Format, database_option, fail, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .plugins_cmd import PluginFileOption
 
@@ -111,12 +111,12 @@ def ingest(
                 fail(
                     "interrupted; every chunk committed before stands; run the same command "
                     "again to finish",
-                    EXIT_INTERRUPTED,
+                    ExitCode.INTERRUPTED,
                     "interrupted",
                 )
     _report(output, loaded.setup.code, file, source, where, tally)
     if tally.quarantined:
-        raise typer.Exit(EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 def _size(stream: IO[bytes]) -> int | None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import EXIT_LOAD, Format, error_document, print_json, report_error, run
+from .common import CliError, ExitCode, Format, error_line, plural, print_json
 
 PluginFileOption = Annotated[
     list[Path] | None,
@@ -27,22 +27,31 @@ def plugins(
     from ..inventory import inventory
 
     entries, errors = inventory(plugin_file or [])
-    failed = len(errors) + sum(1 for e in entries if not e["ok"])
-    message = f"{failed} plugin problem(s); fix or remove the plugin(s) named above"
-    document: dict[str, Any] = {"ok": not failed, "plugins": entries, "errors": errors}
-    if failed:
-        document["error"] = error_document(message, EXIT_LOAD, "load")["error"]
+    problems = len(errors) + sum(1 for e in entries if not e["ok"])
+    document: dict[str, Any] = {"ok": not problems, "plugins": entries, "errors": errors}
+    failed = (
+        CliError(
+            f"{plural(problems, 'plugin problem')}; fix or remove each plugin named above",
+            ExitCode.CANNOT_RUN,
+            "load",
+            in_document=True,
+        )
+        if problems
+        else None
+    )
+    if failed is not None:
+        document["error"] = failed.error_object()
     if output is Format.JSON:
         print_json(document)
     else:
-        _print_table(entries, errors)
-    if failed:
-        run.json_errors = False  # the document above already carries the error
-        report_error(message, EXIT_LOAD, "load")
-        raise typer.Exit(EXIT_LOAD)
+        _print_table(entries)
+        for error in errors:  # the JSON document lists them; text lists them on stderr
+            error_line(f"{error['plugin']}: {error['message']}")
+    if failed is not None:
+        raise failed
 
 
-def _print_table(entries: list[dict[str, Any]], errors: list[dict[str, Any]]) -> None:
+def _print_table(entries: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -56,7 +65,4 @@ def _print_table(entries: list[dict[str, Any]], errors: list[dict[str, Any]]) ->
         status = "ok" if entry["ok"] else f"[red]failed:[/red] {entry['error']}"
         hooks = ", ".join(h.removeprefix("wijkteamkit_") for h in entry["hooks"])
         table.add_row(entry["name"], entry["layer"], origin, hooks, status)
-    console = Console()
-    console.print(table)
-    for error in errors:
-        console.print(f"[red]error:[/red] {error['plugin']}: {error['message']}", highlight=False)
+    Console().print(table)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FINDINGS, Format, fail, parse_date, print_json
+from .common import ExitCode, Format, fail, parse_date, print_json
 from .plugins_cmd import PluginFileOption
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def award_cmd(
     try:
         result = award(found, _bids(found, bids), provider, _score_hook(loaded))
     except AwardRefused as exc:
-        fail(f"refused: {exc}", EXIT_FINDINGS, "refused")
+        fail(f"refused: {exc}", ExitCode.FINDINGS, "refused")
     if output is Format.JSON:
         print_json(result.model_dump(mode="json"))
         return

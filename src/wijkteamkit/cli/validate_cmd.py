@@ -6,18 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import (
-    EXIT_FINDINGS,
-    EXIT_LOAD,
-    EXIT_OK,
-    Format,
-    error_document,
-    fail,
-    parse_date,
-    print_json,
-    report_error,
-    run,
-)
+from .common import CliError, ExitCode, Format, error_line, fail, parse_date, plural, print_json
 from .plugins_cmd import PluginFileOption
 
 if TYPE_CHECKING:
@@ -82,18 +71,29 @@ def validate(
         )
     blocking = {"error", "warning"} if strict else {"error"}
     document = _document(report, results, blocking)
-    failed = f"{len(report.errors)} plugin problem(s) stopped loading; fix or remove the plugin(s) named above"
-    if report.errors:
-        document["error"] = error_document(failed, EXIT_LOAD, "load")["error"]
+    failed = (
+        CliError(
+            f"{plural(len(report.errors), 'plugin problem')} stopped loading; fix or remove "
+            "each plugin named above",
+            ExitCode.CANNOT_RUN,
+            "load",
+            in_document=True,
+        )
+        if report.errors
+        else None
+    )
+    if failed is not None:
+        document["error"] = failed.error_object()
     if output is Format.JSON:
         print_json(document)
     else:
-        _print_text(report, results, blocking)
-    if report.errors:
-        run.json_errors = False  # the document above already carries the error
-        report_error(failed, EXIT_LOAD, "load")
-        raise typer.Exit(EXIT_LOAD)
-    raise typer.Exit(EXIT_OK if document["ok"] else EXIT_FINDINGS)
+        _print_text(results, blocking)
+        for error in report.errors:  # the JSON document lists them; text lists them on stderr
+            hook = f" (hook {error.hook})" if error.hook else ""
+            error_line(f"{error.plugin}{hook}: {error.message}")
+    if failed is not None:
+        raise failed
+    raise typer.Exit(ExitCode.OK if document["ok"] else ExitCode.FINDINGS)
 
 
 def _document(
@@ -116,21 +116,19 @@ def _document(
     return {"ok": ok, "municipalities": municipalities, "load_errors": load_errors}
 
 
-def _print_text(
-    report: LoadReport, results: list[tuple[Any, list[Finding]]], blocking: set[str]
-) -> None:
+def _print_text(results: list[tuple[Any, list[Finding]]], blocking: set[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console()
+    console = Console(soft_wrap=True)  # one line per finding, also when piped
     colours = {"error": "red", "warning": "yellow", "info": "blue"}
     for loaded, findings in results:
         setup = loaded.setup
         bad = any(f.severity in blocking for f in findings)
         verdict = "[red]FAILED[/red]" if bad else "[green]ok[/green]"
         counts = ", ".join(
-            f"{sum(1 for f in findings if f.severity == s)} {s}s"
-            for s in ("error", "warning", "info")
+            plural(sum(1 for f in findings if f.severity == s), s, many)
+            for s, many in (("error", "errors"), ("warning", "warnings"), ("info", "info"))
         )
         console.print(
             f"{setup.code} {setup.municipality.name}: {verdict} ({counts})", highlight=False
@@ -141,11 +139,4 @@ def _print_text(
                 f"  [{colour}]{f.severity}[/{colour}] [bold]{f.code}[/bold] at {f.location}: "
                 f"{escape(f.message)} [dim]({escape(f.plugin)})[/dim]",
                 highlight=False,
-                soft_wrap=True,
             )
-    for error in report.errors:
-        hook = f" (hook {error.hook})" if error.hook else ""
-        console.print(
-            f"[red]load error[/red] {escape(error.plugin)}{hook}: {escape(error.message)}",
-            highlight=False,
-        )
