@@ -29,15 +29,6 @@ class ExitCode(IntEnum):
     """The output pipe was closed before everything was written (``| head``)."""
 
 
-# TEMPORARY (H6): old names until every command uses ExitCode; removed before the final commit.
-EXIT_OK = ExitCode.OK
-EXIT_FINDINGS = ExitCode.FINDINGS
-EXIT_LOAD = ExitCode.CANNOT_RUN
-EXIT_INTERNAL = ExitCode.INTERNAL
-EXIT_INTERRUPTED = ExitCode.INTERRUPTED
-EXIT_PIPE = ExitCode.PIPE
-
-
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 """The dates the command line accepts: the models' plausible range (``domain.common``),

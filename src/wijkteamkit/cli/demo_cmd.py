@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_FINDINGS, database_option, fail, parse_date
+from .common import ExitCode, database_option, fail, parse_date
 from .plugins_cmd import PluginFileOption
 
 MAX_DEMO_SIZE = 1_000_000
@@ -77,7 +77,7 @@ def demo(
                 Casework(casework.engine, casework.loaded), typer.echo, households, feed_rows
             )
         except (CaseworkError, LookupError) as exc:
-            fail(f"the demo stopped: {exc}", EXIT_FINDINGS, "casework")
+            fail(f"the demo stopped: {exc}", ExitCode.FINDINGS, "casework")
         finally:
             casework.engine.dispose()
     finally:
@@ -90,4 +90,4 @@ def demo(
         "(give --database to keep the demo's data)"
     )
     if not report.audit_intact or not at_scale.audit_intact:
-        fail("the demo ran, but the audit chain is not intact", EXIT_FINDINGS, "audit")
+        fail("the demo ran, but the audit chain is not intact", ExitCode.FINDINGS, "audit")
