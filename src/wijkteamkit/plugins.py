@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from pathlib import Path
 from types import ModuleType
 
@@ -135,7 +135,8 @@ def discover(
     environ = os.environ if environ is None else environ
     allowed = _allowed_distributions(environ)
     catalogue = Catalogue()
-    for ep in _entry_points(MUNICIPALITY_GROUP, allowed):
+    installed = entry_points()  # one scan of every distribution, for both groups
+    for ep in _entry_points(installed.select(group=MUNICIPALITY_GROUP), allowed):
         code = ep.name.upper()
         source = PluginSource(code, Layer.MUNICIPALITY, entry_point=ep)
         if code in catalogue.municipalities:
@@ -149,7 +150,7 @@ def discover(
             )
             continue
         catalogue.municipalities[code] = source
-    for ep in _entry_points(REGION_GROUP, allowed):
+    for ep in _entry_points(installed.select(group=REGION_GROUP), allowed):
         catalogue.regions[ep.name.lower()] = PluginSource(
             ep.name.lower(), Layer.REGION, entry_point=ep
         )
@@ -169,9 +170,9 @@ def _normalise(distribution: str) -> str:
     return distribution.strip().lower().replace("_", "-")
 
 
-def _entry_points(group: str, allowed: set[str] | None) -> Iterable[EntryPoint]:
+def _entry_points(found: EntryPoints, allowed: set[str] | None) -> Iterable[EntryPoint]:
     seen: set[tuple[str, str]] = set()
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+    for ep in sorted(found, key=lambda e: e.name):
         if allowed is not None and (ep.dist is None or _normalise(ep.dist.name) not in allowed):
             continue
         if (ep.name, ep.value) not in seen:  # the same dist on sys.path twice
