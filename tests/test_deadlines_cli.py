@@ -76,8 +76,8 @@ def test_an_overdue_request_is_listed_per_team_in_text(made: tuple[str, dict[str
     code, out, err = run("deadlines", "nijmegen", "--on", "2016-03-01", "--database", url)
     assert (code, err) == (0, "")
     assert "GM0268 Nijmegen" in out
-    assert "2 open request(s), 1 overdue or due within 7 days" in out
-    assert f"{TEAM}: 1 request(s)" in out
+    assert "2 open requests, 1 overdue or due within 7 days" in out
+    assert f"{TEAM}: 1 request" in out
     assert (
         f"request {ids['overdue']}, household {ids['household']}, begeleiding: investigation "
         "(onderzoek) due 2016-02-15, overdue (art. 2.3.2)"

@@ -190,7 +190,7 @@ def test_the_command_refuses_a_database_with_households_unless_appending(tmp_pat
     assert "--append" in refused.stderr
     appended = runner.invoke(app, [*args, "--append", "--seed", "2"])
     assert appended.exit_code == 0, appended.output
-    assert "12 synthetic household(s) of GM0268 (seed 2)" in appended.stdout
+    assert "12 synthetic households of GM0268 (seed 2)" in appended.stdout
     engine = open_database(url)
     with Session(engine) as db:
         assert audit.verify(db, CODE) == []

@@ -85,7 +85,7 @@ def test_it_lists_per_team_as_text(made: Made) -> None:
     assert (code, err) == (0, "")
     assert "GM0268 Nijmegen" in out and "2 listed" in out
     for team, household in made.listed.items():
-        assert f"{team}: 1 household(s)" in out
+        assert f"{team}: 1 household" in out
         assert f"│ {household} " in out
         assert f"│ {made.kept[team]} " not in out
     assert "multiproblematiek" in out and "regieteam" in out
@@ -137,7 +137,7 @@ def test_on_a_day_it_sees_the_caseload_as_it_stood(made: Made) -> None:
 def test_nothing_listed_is_still_exit_0(made: Made) -> None:
     code, out, _ = run("screen", "nijmegen", "--database", made.url, "--on", "2016-02-01")
     assert code == 0
-    assert "0 open household(s), 0 with an assessment, 0 listed" in out
+    assert "0 open households, 0 with an assessment, 0 listed" in out
 
 
 def test_it_is_audited_as_the_municipalitys_auditor(made: Made) -> None:

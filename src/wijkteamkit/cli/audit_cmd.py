@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import ExitCode, Format, database_option, fail, print_json
+from .common import ExitCode, Format, database_option, fail, plural, print_json
 from .db_cmd import DatabaseOption, FormatOption
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def checkpoint(
         if output is Format.TEXT:
             _report(output, breaks, bad, 0, {})
         fail(
-            f"the audit log does not verify ({len(breaks) + len(bad)} problem(s)); not signing "
+            f"the audit log does not verify ({plural(len(breaks) + len(bad), 'problem')}); not signing "
             "it; run `wijkteamkit audit verify` for the details",
             ExitCode.FINDINGS,
             "audit",
@@ -227,4 +227,4 @@ def _report(
         typer.echo(f"BAD CHECKPOINT {f.file}: {f.problem}")
     if not breaks and not bad:
         anchored = "".join(f"; {m} anchored up to entry {s}" for m, s in sorted(anchors.items()))
-        typer.echo(f"audit chain intact: {entries} entries checked{anchored}")
+        typer.echo(f"audit chain intact: {plural(entries, 'entry', 'entries')} checked{anchored}")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import Format, parse_date, print_json
+from .common import Format, parse_date, plural, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .loader import command_session, load_one
 from .plugins_cmd import PluginFileOption
@@ -104,14 +104,15 @@ def _print(result: DeadlineList, name: str) -> None:
     console = Console()
     console.print(
         f"[bold]{result.municipality} {escape(name)}[/bold], as of {result.on}: "
-        f"{result.open_requests} open request(s), {result.listed} overdue or due within "
-        f"{result.within} days",
+        f"{plural(result.open_requests, 'open request')}, {result.listed} overdue or due "
+        f"within {plural(result.within, 'day')}",
         highlight=False,
         soft_wrap=True,
     )
     for team in result.teams:
         console.print(
-            f"[bold]{escape(team.team)}: {len(team.requests)} request(s)[/bold]", highlight=False
+            f"[bold]{escape(team.team)}: {plural(len(team.requests), 'request')}[/bold]",
+            highlight=False,
         )
         for item in team.requests:
             for d in item.deadlines:

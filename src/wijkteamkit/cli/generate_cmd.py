@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import ExitCode, Format, database_option, fail, parse_date, print_json
+from .common import ExitCode, Format, database_option, fail, parse_date, plural, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .plugins_cmd import PluginFileOption
 
@@ -140,7 +140,7 @@ def caseload(
         existing = existing_households(casework)
         if existing and not append:
             fail(
-                f"the database holds {existing} household(s) of {setup.municipality.name} "
+                f"the database holds {plural(existing, 'household')} of {setup.municipality.name} "
                 "already; synthetic cases never mix with others silently: use a fresh database, "
                 "or give --append to add to them",
                 kind="not-empty",
@@ -153,7 +153,7 @@ def caseload(
             fail(str(exc), kind="setup")
         except CaseworkError as exc:
             fail(
-                f"the engine refused a step after {summary.households} household(s) were "
+                f"the engine refused a step after {plural(summary.households, 'household')} were "
                 f"written: {exc}",
                 ExitCode.FINDINGS,
                 "casework",
@@ -184,7 +184,7 @@ def _print_summary(summary: Summary) -> None:
     data = summary.as_dict()
     escalations = data["escalations"]
     typer.echo(
-        f"{summary.households} synthetic household(s) of {summary.municipality} "
+        f"{plural(summary.households, 'synthetic household')} of {summary.municipality} "
         f"(seed {summary.seed}) in {summary.seconds:.1f} s, {summary.per_second:.0f}/s"
     )
     typer.echo(

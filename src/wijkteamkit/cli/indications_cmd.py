@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from .common import ExitCode, Format, fail, parse_date, print_json
+from .common import ExitCode, Format, fail, parse_date, plural, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .per_team import print_per_team, team_title
 from .plugins_cmd import PluginFileOption
@@ -71,7 +71,7 @@ def import_(
     if output is Format.JSON:
         print_json({"ok": True, "municipality": code, "file": str(file), "imported": len(ids)})
     else:
-        typer.echo(f"{file}: {len(ids)} indication(s) imported into {code}")
+        typer.echo(f"{file}: {plural(len(ids), 'indication')} imported into {code}")
 
 
 @indications_app.command("ending")
@@ -133,6 +133,10 @@ def _read(file: Path) -> tuple[list[IndicationIn], list[str]]:
     return items, labels
 
 
+def _columns(names: list[str]) -> str:
+    return "column" if len(names) == 1 else "columns"
+
+
 def _check_columns(file: Path, columns: tuple[str, ...]) -> None:
     expected = ",".join(REQUIRED + OPTIONAL)
     missing = [c for c in REQUIRED if c not in columns]
@@ -141,8 +145,10 @@ def _check_columns(file: Path, columns: tuple[str, ...]) -> None:
         what = "; ".join(
             part
             for part in (
-                f"missing column(s) {', '.join(missing)}" if missing else "",
-                f"unknown column(s) {', '.join(repr(c) for c in unknown)}" if unknown else "",
+                f"missing {_columns(missing)} {', '.join(missing)}" if missing else "",
+                f"unknown {_columns(unknown)} {', '.join(repr(c) for c in unknown)}"
+                if unknown
+                else "",
             )
             if part
         )
@@ -241,8 +247,8 @@ def document(result: EndingSoon) -> dict[str, Any]:
 
 def _print(result: EndingSoon, name: str) -> None:
     print_per_team(
-        f"{result.municipality} {name}: {result.count} indication(s) end from {result.on} "
-        f"within {result.weeks} week(s)",
+        f"{result.municipality} {name}: {plural(result.count, 'indication')} end from "
+        f"{result.on} within {plural(result.weeks, 'week')}",
         ("ends on", "household", "provision", "law", "why"),
         [
             (

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import ExitCode, Format, database_option, fail, print_json
+from .common import ExitCode, Format, database_option, fail, plural, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .plugins_cmd import PluginFileOption
 
@@ -181,7 +181,7 @@ def _report(output: Format, code: str, file: str, source: str, where: Path, tall
         )
         return
     lines = [
-        f"{file} (source {source}): {tally.rows} rows read",
+        f"{file} (source {source}): {plural(tally.rows, 'row')} read",
         f"  accepted          {tally.accepted:>8}  new signals",
         f"  merged            {tally.merged:>8}  into an open signal from the same creditor",
         f"  already received  {tally.duplicate:>8}",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .common import plural
+
 
 def team_title(team: str | None, count: int, noun: str) -> str:
-    """``"swt-lindenholt: 3 household(s)"``; a listing without a team says ``(no team)``."""
-    return f"{team or '(no team)'}: {count} {noun}(s)"
+    """``"swt-lindenholt: 3 households"``; a listing without a team says ``(no team)``."""
+    return f"{team or '(no team)'}: {plural(count, noun)}"
 
 
 def print_per_team(

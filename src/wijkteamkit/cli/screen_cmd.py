@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import Format, parse_date, print_json
+from .common import Format, parse_date, plural, print_json
 from .db_cmd import DatabaseOption, FormatOption
 from .loader import command_session, load_one
 from .per_team import print_per_team, team_title
@@ -83,8 +83,9 @@ def document(result: Screening) -> dict[str, Any]:
 
 def _print(result: Screening, name: str) -> None:
     print_per_team(
-        f"{result.municipality} {name}, as of {result.on}: {result.open_households} open "
-        f"household(s), {result.assessed} with an assessment, {result.listed} listed",
+        f"{result.municipality} {name}, as of {result.on}: "
+        f"{plural(result.open_households, 'open household')}, {result.assessed} with an "
+        f"assessment, {result.listed} listed",
         ("household", "rules", "targets"),
         [
             (
