@@ -10,10 +10,36 @@ from rich.table import Table
 
 from ..defaults.codelists import iwmo_category_name
 from ..domain import EscalationTarget, MunicipalitySetup, Neighbourhood
+from .common import plural
 
 
 def _eur(amount: Decimal | None) -> str:
     return "pm" if amount is None else f"€ {amount:,.0f}".replace(",", ".")
+
+
+def _number(count: int) -> str:
+    """``1.500``: a count with Dutch thousands separators."""
+    return f"{count:,}".replace(",", ".")
+
+
+def _households(count: int) -> str:
+    return f"{_number(count)} {'household' if count == 1 else 'households'}"
+
+
+def _target_group(n: Neighbourhood) -> str:
+    """``15% (900 households)``: the target group's share and its size, as far as given.
+
+    A size worked out from the share of all households is marked ``≈``.
+    """
+    if n.target_share is None:
+        return "" if n.target_households is None else _households(n.target_households)
+    share = f"{n.target_share:.0%}"
+    if n.target_households is not None:
+        return f"{share} ({_households(n.target_households)})"
+    if n.households is not None:
+        estimate = _number(round(n.households * n.target_share))
+        return f"{share} of {_households(n.households)} (≈ {estimate})"
+    return f"{share} (households not given)"
 
 
 def _start(n: Neighbourhood) -> str:
@@ -60,14 +86,18 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         header += f" — on {on}"
     console.print(f"[bold]{header}[/bold]", highlight=False)
 
-    t = _table("Neighbourhoods", "key", "name", "sub-areas", "target households", "team start")
+    t = _table(
+        "Neighbourhoods", "key", "name", "sub-areas", "postcodes", "target group", "team start"
+    )
     for n in setup.neighbourhoods:
-        target = (
-            f"{n.target_households:,}".replace(",", ".") if n.target_households is not None else ""
+        t.add_row(
+            n.key,
+            n.name,
+            ", ".join(s.name for s in n.sub_areas),
+            ", ".join(n.postcodes) or "none",
+            _target_group(n),
+            _start(n),
         )
-        if n.target_share:
-            target += f" ({n.target_share:.0%})"
-        t.add_row(n.key, n.name, ", ".join(s.name for s in n.sub_areas), target, _start(n))
     console.print(t)
 
     t = _table(
@@ -250,7 +280,17 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
     for i in setup.indicators:
         t.add_row(i.key, f"{i.name_nl} ({i.name})" if i.name_nl else i.name, ", ".join(i.domains))
     console.print(t)
-    console.print(f"{len(setup.laws)} laws, {len(setup.legal_bases)} legal bases", highlight=False)
+    t = _table("Legal bases", "key", "name", "law / article", "valid")
+    for basis in setup.legal_bases:
+        t.add_row(
+            basis.key,
+            basis.name,
+            " ".join(x for x in (basis.article, basis.law) if x),
+            f"{basis.valid_from or '…'} – {basis.valid_to or '…'}",
+        )
+    console.print(t)
+    laws = ", ".join(law.key for law in setup.laws)
+    console.print(f"{plural(len(setup.laws), 'law')}: {laws or 'none'}", highlight=False)
 
 
 def render_budgets(setup: MunicipalitySetup, console: Console | None = None) -> None:

@@ -88,6 +88,8 @@ def show(
     if output is Format.JSON:
         print_json([p.model_dump(mode="json") for p in procedures])
         return
+    if not procedures:
+        typer.echo(f"{loaded.setup.municipality.name} has no tender procedures")
     for p in procedures:
         typer.echo(f"{p.key}: {p.name}")
         typer.echo(
