@@ -284,3 +284,11 @@ def test_tender_show_with_a_procedure_lists_it() -> None:
     text = CliRunner().invoke(app, ["tender", "show", "nijmegen"])
     assert text.exit_code == 0 and "no tender procedures" not in text.stdout
     assert text.stdout.startswith("noord-2013: ")
+
+
+def test_shows_lines_outside_the_tables_are_not_wrapped_when_piped() -> None:
+    result = CliRunner().invoke(app, ["show", "nijmegen"])  # 80 columns, not a terminal
+    lines = result.stdout.splitlines()
+    commissioned = next(line for line in lines if line.startswith("  commissioned by "))
+    assert "criteria: " in commissioned and len(commissioned) > 80
+    assert all(len(line) <= 80 for line in lines if line[:1] in "┏┃┡│└")  # tables fit

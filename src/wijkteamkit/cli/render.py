@@ -84,7 +84,7 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         header += f" (regions: {', '.join(m.regions)})"
     if on:
         header += f" — on {on}"
-    console.print(f"[bold]{header}[/bold]", highlight=False)
+    console.print(f"[bold]{header}[/bold]", highlight=False, soft_wrap=True)
 
     t = _table(
         "Neighbourhoods", "key", "name", "sub-areas", "postcodes", "target group", "team start"
@@ -134,7 +134,9 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
                 f"{p.organisation} ({', '.join(p.provisions) or 'no provisions named'})"
                 for p in team.shell
             )
-            console.print(f"  first shell around {team.key}: {shell}", highlight=False)
+            console.print(
+                f"  first shell around {team.key}: {shell}", highlight=False, soft_wrap=True
+            )
 
     t = _table("Composition rules", "key", "size", "requires", "member min h", "leader h / paid")
     for r in setup.composition_rules:
@@ -238,6 +240,7 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         f"[bold]Consent policy[/bold]: disclosure without consent only under "
         f"{', '.join(policy.exceptions) or 'no legal basis'}; retention {policy.retention_years} years",
         highlight=False,
+        soft_wrap=True,
     )
 
     for procedure in setup.tender_procedures:
@@ -256,6 +259,7 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
             f"  commissioned by {procedure.commissioning_body}; regime {procedure.regime}; criteria: "
             + ", ".join(f"{c.name} {c.weight:g}%" for c in procedure.award_criteria),
             highlight=False,
+            soft_wrap=True,
         )
 
     render_budgets(setup, console)
@@ -290,7 +294,9 @@ def render_setup(setup: MunicipalitySetup, on: date | None) -> None:
         )
     console.print(t)
     laws = ", ".join(law.key for law in setup.laws)
-    console.print(f"{plural(len(setup.laws), 'law')}: {laws or 'none'}", highlight=False)
+    console.print(
+        f"{plural(len(setup.laws), 'law')}: {laws or 'none'}", highlight=False, soft_wrap=True
+    )
 
 
 def render_budgets(setup: MunicipalitySetup, console: Console | None = None) -> None:
@@ -311,4 +317,4 @@ def render_budgets(setup: MunicipalitySetup, console: Console | None = None) -> 
         t.add_row("[bold]Balance[/bold]", _eur(budget.balance))
         console.print(t)
         for note in budget.notes:
-            console.print(f"  note: {note}", highlight=False)
+            console.print(f"  note: {note}", highlight=False, soft_wrap=True)
