@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from wijkteamkit import PluginDocument
 from wijkteamkit.domain import Level, Model
+from wijkteamkit.fielddocs import description
 from wijkteamkit.readers import models_from
 from wijkteamkit.reference import (
     COMMAND,
@@ -46,7 +47,7 @@ def undescribed(root: type[BaseModel]) -> list[str]:
         f"{model.__name__}.{name}"
         for model, fields in models_from(root).items()
         for name in fields
-        if not model.model_fields[name].description
+        if not description(model, name)
     ]
 
 

@@ -33,6 +33,7 @@ from .domain import (
     TargetKind,
 )
 from .domain.common import Period, Remove
+from .fielddocs import description
 from .keys import keys_of, national_setup
 from .readers import models_from, reader_of
 
@@ -222,7 +223,7 @@ def field_table(model: type[BaseModel]) -> Iterator[str]:
             type_of(field),
             default_of(field),
             allowed(field),
-            field.description or "",
+            description(model, name),
             read_by(model, name),
         )
         yield "| " + " | ".join(_cell(c) for c in cells) + " |"

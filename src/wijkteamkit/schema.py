@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from .domain.document import FORMAT_VERSION, PluginDocument
+from .fielddocs import describe_schema
+from .readers import models_from
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect the schema is written in."""
@@ -14,10 +16,11 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 def plugin_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of :class:`~wijkteamkit.domain.PluginDocument`.
 
-    Generated from the model in validation mode, so it accepts what loading accepts; the title
-    names the format's version.
+    Generated from the model in validation mode, so it accepts what loading accepts; each
+    property carries its field's docstring as description; the title names the format's version.
     """
     schema = PluginDocument.model_json_schema(mode="validation")
+    describe_schema(schema, {m.__name__: m for m in models_from(PluginDocument)})
     title = f"{schema.pop('title')} (format {FORMAT_VERSION})"
     return {"$schema": DRAFT, "title": title, **schema}
 

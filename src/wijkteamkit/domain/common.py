@@ -150,12 +150,11 @@ Instant = Annotated[AwareDatetime, AfterValidator(_plausible_instant)]
 
 
 class Model(BaseModel):
-    """Base of every setup model: immutable, unknown fields rejected; a field's docstring is
-    its description (in the JSON Schema and docs/reference.md)."""
+    """Base of every setup model: immutable, unknown fields rejected. A field's docstring is
+    its description in the JSON Schema and docs/reference.md (read by
+    :mod:`wijkteamkit.fielddocs` when they are generated, not at start-up)."""
 
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class CaseInput(Model):
