@@ -1,5 +1,6 @@
-"""One canonical import path: code in the docs and README imports public names from
-``wijkteamkit`` itself, never from ``wijkteamkit.domain`` or another module that holds them."""
+"""One canonical import path: code in the docs, the README and the example scripts imports public
+names from ``wijkteamkit`` itself (the models, the engine, its case inputs and errors), never from
+``wijkteamkit.domain`` or another module that holds them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import wijkteamkit
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+SCRIPTS = sorted((ROOT / "examples").rglob("*.py"))
 FENCE = re.compile(r"^```(?:python|py)\n(.*?)^```$", re.M | re.S)
 PUBLIC = frozenset(name for name in dir(wijkteamkit) if not name.startswith("_"))
 
@@ -36,6 +38,11 @@ def test_the_check_finds_a_private_path() -> None:
     assert private_imports("from wijkteamkit.domain import Team")
     assert private_imports("from wijkteamkit.loading import load")
     assert private_imports("from wijkteamkit.domain.team import Team")
+    assert private_imports("from wijkteamkit.engine.casework import Casework")
+    assert private_imports("from wijkteamkit.domain.case import Actor, Role")
+    assert private_imports("from wijkteamkit.engine.errors import AccessDenied")
+    assert private_imports("from wijkteamkit.loading import load_one")
+    assert not private_imports("from wijkteamkit import Actor, Casework, CaseworkError, load_one")
     assert not private_imports("from wijkteamkit import Team, hookimpl")
     assert not private_imports("from wijkteamkit.domain.events import SignalReceived")
 
@@ -51,3 +58,13 @@ def test_code_blocks_import_public_names_from_the_package(page: Path) -> None:
         f"{page.name} imports public names from a private path: {found}; write "
         "`from wijkteamkit import ...` (the one canonical import path, docs/plugins.md)"
     )
+
+
+def test_there_are_example_scripts() -> None:
+    assert SCRIPTS
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_example_scripts_import_public_names_from_the_package(script: Path) -> None:
+    found = private_imports(script.read_text(encoding="utf-8"))
+    assert not found, f"{script.name} imports public names from a private path: {found}"

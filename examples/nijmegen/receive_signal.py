@@ -7,9 +7,16 @@ import os
 import tempfile
 from datetime import UTC, date, datetime
 
-from wijkteamkit import Signal
-from wijkteamkit.domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
-from wijkteamkit.engine.casework import Casework
+from wijkteamkit import (
+    Actor,
+    AssessmentIn,
+    Casework,
+    ConsentIn,
+    HouseholdIn,
+    PersonIn,
+    PlanIn,
+    Signal,
+)
 
 url = os.environ.get("WIJKTEAMKIT_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/nijmegen.db"
 casework = Casework.open("nijmegen", url)

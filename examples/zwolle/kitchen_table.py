@@ -7,10 +7,17 @@ import os
 import tempfile
 from datetime import UTC, date, datetime
 
-from wijkteamkit import Signal
-from wijkteamkit.domain import ProvisionKind
-from wijkteamkit.domain.case import Actor, AssessmentIn, ConsentIn, HouseholdIn, PersonIn, PlanIn
-from wijkteamkit.engine.casework import Casework
+from wijkteamkit import (
+    Actor,
+    AssessmentIn,
+    Casework,
+    ConsentIn,
+    HouseholdIn,
+    PersonIn,
+    PlanIn,
+    ProvisionKind,
+    Signal,
+)
 from wijkteamkit.money.funding import resolve_funding
 
 url = os.environ.get("WIJKTEAMKIT_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/zwolle.db"
