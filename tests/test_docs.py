@@ -5,12 +5,11 @@ marker on the line just before its fence is also run:
 
 - ``<!-- test: plugin-file -->``: the block is a plugin file and must validate without errors
   (``wijkteamkit validate``, exit 0). A file that implements ``wijkteamkit_municipality`` is
-  validated as that municipality; any other file is an overlay, layered over the test suite's
-  sample town (``tests/sample_town.py``, GM0001 Teststad).
-- ``<!-- test: embed -->``: the block is run as a script in a temporary directory, holding a
-  ``my_municipality.py`` plugin file for the sample town (the name casework.md's examples after
-  the first use),
-  with ``WIJKTEAMKIT_DATABASE_URL`` pointing at a temporary SQLite file.
+  validated as that municipality; any other file is an overlay, layered over the invented town
+  the docs ship, ``examples/teststad.toml`` (GM0001 Teststad).
+- ``<!-- test: embed -->``: the block is run as a script in a temporary directory that holds
+  ``examples/teststad.toml``, a copy of that very file (the docs name it relative to the
+  repository root), with ``WIJKTEAMKIT_DATABASE_URL`` pointing at a temporary SQLite file.
 - ``<!-- test: plugin-tests -->``: the block is a pytest module for the same page's
   ``plugin-file`` block, importable as ``wijkteamkit_voorbeeldstad``; it is run with pytest, with
   no conftest (the installed ``wijkteamkit.testing`` plugin provides the fixture), and every
@@ -23,9 +22,11 @@ import ast
 import inspect
 import json
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,8 @@ from wijkteamkit.validation import STRICT_RULES
 
 TESTS = Path(__file__).parent
 DOCS = TESTS.parent / "docs"
+TESTSTAD = TESTS.parent / "examples" / "teststad.toml"
+"""The invented town the docs' examples run against (as ``examples/teststad.toml``)."""
 HOOKS_MD = DOCS / "hooks.md"
 VALIDATION_MD = DOCS / "validation.md"
 MARKER = re.compile(r"<!--\s*test:\s*([\w-]+)\s*-->")
@@ -174,18 +177,19 @@ def test_python_block_compiles(block: Block) -> None:
     compile("\n" * block.line + block.code, str(block.path), "exec")
 
 
-def sample_town(folder: Path, name: str = "my_municipality.py") -> Path:
-    """A plugin file for the test suite's sample town (GM0001 Teststad, team ``team-centrum``)."""
-    from sample_town import SampleTown
+def test_the_docs_town_validates() -> None:
+    result = CliRunner().invoke(app, ["validate", "--plugin-file", str(TESTSTAD)])
+    assert result.exit_code == 0, result.output
+    assert "GM0001 Teststad: ok" in result.stdout
 
-    hooks = [hook for hook in dir(SampleTown) if hook.startswith("wijkteamkit_")]
-    path = folder / name
-    path.write_text(
-        "from sample_town import SampleTown\n\n_town = SampleTown()\n"
-        + "".join(f"{hook} = _town.{hook}\n" for hook in hooks),
-        encoding="utf-8",
-    )
-    return path
+
+def test_every_item_of_the_docs_town_is_marked_illustrative() -> None:
+    document = tomllib.loads(TESTSTAD.read_text(encoding="utf-8"))
+    sources = [document["municipality"]["source"]] + [
+        item["source"] for value in document.values() if isinstance(value, list) for item in value
+    ]
+    assert sources
+    assert all(s["illustrative"] and "invented" in s["note"] for s in sources), sources
 
 
 def municipality_code(path: Path) -> str | None:
@@ -219,7 +223,7 @@ def test_plugin_file_example_validates(block: Block, tmp_path: Path) -> None:
     path = tmp_path / f"{block.path.stem}_{block.line}.py"
     path.write_text(block.code, encoding="utf-8")
     code = municipality_code(path)
-    files = [path] if code else [sample_town(tmp_path), path]
+    files = [path] if code else [TESTSTAD, path]
     options = [arg for file in files for arg in ("--plugin-file", str(file))]
     result = CliRunner().invoke(app, ["validate", code or "GM0001", *options, "--format", "json"])
     report = blocking(result.stdout) or result.output
@@ -232,7 +236,8 @@ def test_embedding_example_runs(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WIJKTEAMKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'cases.db'}")
-    sample_town(tmp_path)
+    (tmp_path / "examples").mkdir()
+    shutil.copyfile(TESTSTAD, tmp_path / "examples" / TESTSTAD.name)
     namespace: dict[str, object] = {"__name__": f"docs_{block.path.stem}_{block.line}"}
     try:
         exec(compile("\n" * block.line + block.code, str(block.path), "exec"), namespace)
