@@ -20,7 +20,7 @@ from ..domain import MunicipalitySetup
 from ..domain.case import (
     Actor,
 )
-from ..loading import LoadedMunicipality, MunicipalityLoadError, load
+from ..loading import LoadedMunicipality, load_one
 from ..store.database import IMMEDIATE, open_database
 from .access import AccessOps
 from .assessments import AssessmentOps
@@ -79,11 +79,9 @@ class Casework:
         plugin_files: Sequence[str | Path] = (),
         clock: Callable[[], datetime] = utc_now,
     ) -> Casework:
-        """Load the municipality's setup and open (creating or migrating) the database."""
-        report = load([municipality], plugin_files)
-        if not report.loaded or report.errors:
-            raise MunicipalityLoadError(report.errors)
-        return cls(open_database(url), report.loaded[0], clock)
+        """Load the municipality's setup with :func:`~wijkteamkit.loading.load_one` and open
+        (creating or migrating) the database."""
+        return cls(open_database(url), load_one(municipality, plugin_files), clock)
 
     def as_actor(self, actor: Actor) -> CaseSession:
         """Work on behalf of ``actor``, who must belong to this municipality and one of its teams.
