@@ -12,6 +12,9 @@ import subprocess
 import sys
 
 import pytest
+import typer
+
+from wijkteamkit.cli.app import COMMANDS, app
 
 PROBE = """
 import contextlib, io, json, sys
@@ -82,3 +85,23 @@ def test_validating_a_setup_builds_no_casework_models(module: str) -> None:
     modules = imported_by("validate", "nijmegen", "--format", "json")
     assert "wijkteamkit.engine.policy" in modules  # the check that reads the policy ran
     assert module not in modules
+
+
+def test_help_imports_no_command_module() -> None:
+    modules = imported_by("--help")
+    assert not {name for name in modules if name.endswith("_cmd")}
+
+
+def test_a_command_imports_no_other_command_module() -> None:
+    modules = imported_by("validate", "nijmegen", "--format", "json")
+    commands = {name for name in modules if name.endswith("_cmd")}
+    # plugins_cmd: validate shares its --plugin-file option
+    assert commands == {"wijkteamkit.cli.validate_cmd", "wijkteamkit.cli.plugins_cmd"}
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_help_summary_is_the_commands_first_sentence(name: str) -> None:
+    group = typer.main.get_command(app)
+    command = group.get_command(typer.Context(group), name)
+    assert command is not None
+    assert command.get_short_help_str(limit=1000) == COMMANDS[name].summary

@@ -1,4 +1,5 @@
-"""The typer application. Commands import what they need when they run, so start-up stays fast."""
+"""The typer application. Only the invoked command is imported, and it imports what it needs
+when it runs, so start-up stays fast."""
 
 from __future__ import annotations
 
@@ -6,32 +7,99 @@ from typing import Annotated
 
 import typer
 
-from . import (
-    budget_cmd,
-    deadlines_cmd,
-    demo_cmd,
-    ingest_cmd,
-    keys_cmd,
-    new_cmd,
-    plugins_cmd,
-    schema_cmd,
-    screen_cmd,
-    show_cmd,
-    validate_cmd,
-)
-from .audit_cmd import audit_app
 from .common import run
-from .db_cmd import db_app
-from .funding_cmd import funding_app
-from .generate_cmd import generate_app
 from .guard import DEBUG_ENV, GuardedGroup
-from .indications_cmd import indications_app
-from .tender_cmd import tender_app
+from .lazy import Lazy
+
+COMMANDS = {
+    "plugins": Lazy(
+        "plugins_cmd:plugins",
+        "List every plugin: its layer, distribution and version or file, and its hooks.",
+    ),
+    "validate": Lazy("validate_cmd:validate", "Validate municipalities' setups."),
+    "new": Lazy(
+        "new_cmd:new",
+        "Create wijkteamkit-NAME/, an installable plugin package whose placeholder data validate.",
+    ),
+    "show": Lazy(
+        "show_cmd:show",
+        "Show a municipality's merged setup as it stands on a date, as tables or as the setup "
+        "model's JSON dump; or write it as a TOML plugin.",
+    ),
+    "keys": Lazy(
+        "keys_cmd:keys",
+        "List every key a plugin can refer to (laws, funding streams, provisions, life "
+        "domains, legal bases, targets, teams, ...), per collection, with its name and the "
+        "plugin that supplies it.",
+    ),
+    "schema": Lazy(
+        "schema_cmd:schema",
+        "Print the JSON Schema (draft 2020-12) of a plugin written as TOML, for an editor to "
+        "validate and complete plugin files with.",
+    ),
+    "demo": Lazy(
+        "demo_cmd:demo",
+        "Run a pilot: signals, triage, home visits, a plan, an escalation and back, a refused "
+        "disclosure, and a report under the meldcode; then, at scale, a synthetic caseload, a "
+        "feed received twice, and a screening of the whole caseload; then verify the audit log.",
+    ),
+    "budget": Lazy(
+        "budget_cmd:budget",
+        "Show every budget: cost groups with totals, coverage by source, balance.",
+    ),
+    "ingest": Lazy(
+        "ingest_cmd:ingest",
+        "Receive a debt early-warning feed: good rows become signals routed to their team (or "
+        "update an open one from the same creditor), bad rows go to the quarantine file.",
+    ),
+    "screen": Lazy(
+        "screen_cmd:screen",
+        "List per team the open households where an escalation rule fires on the latest "
+        "assessment (and the household's signals) but no escalation to its target is open.",
+    ),
+    "deadlines": Lazy(
+        "deadlines_cmd:deadlines",
+        "List per team the open Wmo 2015 requests whose statutory term (investigation within "
+        "six weeks of the report, decision within two weeks of the application) is overdue or "
+        "due within a week; requests and households by id, provisions by key.",
+    ),
+    "db": Lazy(
+        "db_cmd:db_app",
+        "The case database (WIJKTEAMKIT_DATABASE_URL; default sqlite:///wijkteamkit.db).",
+    ),
+    "funding": Lazy(
+        "funding_cmd:funding_app", "Funding streams of provisions across the 2015 reform."
+    ),
+    "tender": Lazy(
+        "tender_cmd:tender_app",
+        "Maatschappelijk opdrachtgeverschap: tender procedures, bids, awards, OCDS.",
+    ),
+    "audit": Lazy(
+        "audit_cmd:audit_app",
+        "The append-only, hash-chained audit log and its signed checkpoints.",
+    ),
+    "generate": Lazy(
+        "generate_cmd:generate_app",
+        "Synthetic, reproducible data for a municipality's setup (tests, demos, benchmarks).",
+    ),
+    "indications": Lazy(
+        "indications_cmd:indications_app",
+        "Indications, such as AWBZ indications continued under the Wmo 2015: import, ending.",
+    ),
+}
+"""Every command, in ``--help``'s order: only the one a run invokes is imported and built."""
+
+
+class RootGroup(GuardedGroup):
+    """The application's group: the guard's, with the commands of :data:`COMMANDS`."""
+
+    lazy_commands = COMMANDS
+
 
 app = typer.Typer(
     name="wijkteamkit",
     help="Describe, validate and run a municipality's social neighbourhood teams (sociale wijkteams).",
-    cls=GuardedGroup,
+    cls=RootGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -53,25 +121,6 @@ def root(
 ) -> None:
     """Describe, validate and run a municipality's social neighbourhood teams (sociale wijkteams)."""
     run.debug = run.debug or debug
-
-
-app.command("plugins")(plugins_cmd.plugins)
-app.command("validate")(validate_cmd.validate)
-app.command("new")(new_cmd.new)
-app.command("show")(show_cmd.show)
-app.command("keys")(keys_cmd.keys)
-app.command("schema")(schema_cmd.schema)
-app.command("demo")(demo_cmd.demo)
-app.command("budget")(budget_cmd.budget)
-app.command("ingest")(ingest_cmd.ingest)
-app.command("screen")(screen_cmd.screen)
-app.command("deadlines")(deadlines_cmd.deadlines)
-app.add_typer(db_app, name="db")
-app.add_typer(funding_app, name="funding")
-app.add_typer(tender_app, name="tender")
-app.add_typer(audit_app, name="audit")
-app.add_typer(generate_app, name="generate")
-app.add_typer(indications_app, name="indications")
 
 
 def main() -> None:

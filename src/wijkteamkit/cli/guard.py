@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from typer.core import TyperGroup
-
 from ..interrupts import plugin_failure, tracking_interrupts
 from .common import CliError, ExitCode, report_error, run
+from .lazy import LazyGroup
 
 DEBUG_ENV = "WIJKTEAMKIT_DEBUG"
 """Set (to anything but empty or ``0``) to print the traceback of an unexpected error."""
@@ -34,7 +33,7 @@ class _Escaped(Exception):
         self.cause = cause
 
 
-class GuardedGroup(TyperGroup):
+class GuardedGroup(LazyGroup):
     """The root command group: runs every command behind :func:`exit_code_of`."""
 
     def invoke(self, ctx: Any) -> Any:
