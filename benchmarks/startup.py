@@ -4,6 +4,9 @@ Cases, each in a fresh interpreter (the venv's, ``sys.executable``):
 
 * ``baseline``: ``python -c "import typer, pydantic, pluggy"`` (what any typer + pydantic +
   pluggy tool pays before doing anything);
+* ``floor``: the baseline plus defining one trivial pydantic model, which makes pydantic import
+  the machinery it defers until the first model (no targets; it shows what is reachable: any
+  command that builds a model pays it);
 * ``wijkteamkit --help``;
 * ``wijkteamkit validate --all`` (every installed municipality plugin: discover, import, merge,
   validate);
@@ -35,8 +38,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-PLUGIN_ENV = ("WIJKTEAMKIT_PLUGIN_DIR", "WIJKTEAMKIT_LOAD_PLUGINS")
-"""Unset for the runs: only the installed plugins count, as on a user's machine."""
+UNSET_ENV = ("WIJKTEAMKIT_PLUGIN_DIR", "WIJKTEAMKIT_LOAD_PLUGINS", "PYTHONDONTWRITEBYTECODE")
+"""Unset for the runs, as on a user's machine: only the installed plugins count, and the warm-up
+run writes the ``.pyc`` files (without them every run compiles the changed modules again)."""
 
 FINDINGS = (0, 1)
 """Exit codes of a ``validate`` that worked (1: it found errors in a setup)."""
@@ -80,6 +84,14 @@ def cases() -> list[Case]:
         Case(
             "baseline: import typer, pydantic, pluggy",
             [python, "-c", "import typer, pydantic, pluggy"],
+        ),
+        Case(
+            "floor: + one trivial pydantic model",
+            [
+                python,
+                "-c",
+                "import typer, pydantic, pluggy\nclass M(pydantic.BaseModel):\n    x: int",
+            ],
         ),
         Case("wijkteamkit --help", [*cli, "--help"], target=1.5),
         Case("wijkteamkit validate --all", [*cli, "validate", "--all"], target=2.5, codes=FINDINGS),
@@ -152,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    env = {key: value for key, value in os.environ.items() if key not in PLUGIN_ENV}
+    env = {key: value for key, value in os.environ.items() if key not in UNSET_ENV}
     print(f"python {sys.version.split()[0]} ({sys.executable}); {args.repeat} runs per case")
     over = report(measure(cases(), args.repeat, env))
     if args.check and over:
