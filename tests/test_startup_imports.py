@@ -58,7 +58,7 @@ def test_help_loads_no_setup_models() -> None:
     assert "wijkteamkit.domain" not in imported_by("--help")
 
 
-@pytest.mark.parametrize("args", [("validate", "nijmegen"), ("show", "nijmegen")])
+@pytest.mark.parametrize("args", [("show", "nijmegen")])
 def test_text_output_imports_rich(args: tuple[str, ...]) -> None:
     assert "rich.console" in imported_by(*args)
 
