@@ -175,6 +175,14 @@ def test_a_wrong_type_is_named_by_key_path_and_line(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("value", ["2", '"1"', "true", "1.0"])
+def test_a_format_other_than_1_is_refused_on_its_line(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, "x.toml", f"# a plugin\nformat = {value}\n")
+    (message,) = errors_of(path)
+    assert message.startswith("line 2: format: is ")
+    assert message.endswith("reads format 1; write format = 1")
+
+
 def test_every_problem_of_the_file_is_reported_at_once(tmp_path: Path) -> None:
     text = BAD_MEMBER + '\n[[temas]]\nkey = "c"\n\n[[laws]]\nremove = 3\n'
     messages = errors_of(write(tmp_path, "x.toml", text))

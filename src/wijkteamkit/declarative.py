@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .domain import COLLECTIONS, ConsentPolicy, Municipality, PluginDocument, Remove
+from .domain.document import FORMAT_VERSION
 from .plugins import LoadError
 
 _SINGLE: dict[str, type[BaseModel]] = {
@@ -92,10 +93,14 @@ def parse_plugin(text: str, label: str, filename: str, where: str = "") -> objec
 
 
 def _check_format(value: Any, label: str, lines: _Lines, problems: list[LoadError]) -> None:
-    try:
-        PluginDocument.model_validate({"format": value})
-    except ValidationError as exc:
-        problems += _errors(exc, (), label, lines)
+    if type(value) is not int or value != FORMAT_VERSION:
+        problems.append(
+            LoadError(
+                label,
+                f"{lines.at(('format',))}format: is {value!r}, but this version of wijkteamkit "
+                f"reads format {FORMAT_VERSION}; write format = {FORMAT_VERSION}",
+            )
+        )
 
 
 def _collection(

@@ -26,6 +26,7 @@ class _DocumentBase(Model):
         frozen=True,
         extra="forbid",
         str_strip_whitespace=True,
+        defer_build=True,  # built when the schema is asked for; loading validates per entry
         title="wijkteamkit plugin",
         json_schema_extra={
             "description": "A wijkteamkit plugin written as data (TOML): the municipality, "
