@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from wijkteamkit.cli.app import app
 from wijkteamkit.domain import Provision, Remove
-from wijkteamkit.loading import load, load_municipality
-from wijkteamkit.toml_writer import dumps, layers_below, plain, plugin_document
+from wijkteamkit.loading import layers_below, load, load_municipality
+from wijkteamkit.toml_writer import dumps, plain, plugin_document
 
 MUNICIPALITIES = ["nijmegen", "zwolle", "s-hertogenbosch", "arnhem", "lingewaard"]
 ONLY_THE_REGION = {"WIJKTEAMKIT_LOAD_PLUGINS": "wijkteamkit-regio-nijmegen"}

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from wijkteamkit import validate
 from wijkteamkit.cli.app import app
 from wijkteamkit.declarative import PluginFileError, key_path, read_plugin
-from wijkteamkit.loading import MunicipalityLoadError, assemble, load, load_one
+from wijkteamkit.loading import MunicipalityLoadError, assemble, layers_below, load, load_one
 from wijkteamkit.plugins import (
     LOAD_PLUGINS_ENV,
     NATIONAL_PLUGIN,
@@ -23,7 +23,7 @@ from wijkteamkit.plugins import (
     Layer,
     PluginSource,
 )
-from wijkteamkit.toml_writer import dumps, layers_below
+from wijkteamkit.toml_writer import dumps
 
 TOWN = """\
 format = 1

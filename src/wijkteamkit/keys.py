@@ -25,15 +25,9 @@ class KeyEntry(NamedTuple):
 
 def national_setup() -> MunicipalitySetup:
     """The national layer (``wijkteamkit.defaults.national``) merged on its own."""
-    from .loading import MunicipalityLoadError, assemble
-    from .manager import MunicipalityPlugins
-    from .plugins import NATIONAL_PLUGIN, Layer, PluginSource
+    from .loading import layers_below
 
-    plugins = MunicipalityPlugins(PLACEHOLDER.code)
-    loaded = assemble(PLACEHOLDER, [PluginSource(NATIONAL_PLUGIN, Layer.NATIONAL)], plugins)
-    if loaded is None:
-        raise MunicipalityLoadError(plugins.errors)
-    return loaded.setup
+    return layers_below(PLACEHOLDER)
 
 
 def keys_of(setup: MunicipalitySetup) -> dict[str, list[KeyEntry]]:

@@ -338,6 +338,29 @@ def assemble(
     return LoadedMunicipality(setup, plugins, issues)
 
 
+def load_layers(municipality: Municipality, layers: Sequence[PluginSource]) -> LoadedMunicipality:
+    """:func:`assemble` ``layers`` in a fresh manager, raising :class:`MunicipalityLoadError`
+    with the reasons when any plugin fails."""
+    plugins = MunicipalityPlugins(municipality.code)
+    loaded = assemble(municipality, layers, plugins)
+    if loaded is None:
+        raise MunicipalityLoadError(plugins.errors)
+    return loaded
+
+
+def layers_below(municipality: Municipality) -> MunicipalitySetup:
+    """The setup of the national layer and the (installed) regions ``municipality`` names,
+    without its own plugin.
+
+    Raises :class:`MunicipalityLoadError` if one of those layers fails.
+    """
+    layers = [PluginSource(NATIONAL_PLUGIN, Layer.NATIONAL)]
+    if municipality.regions:
+        regions = discover().regions
+        layers += [regions[r] for r in municipality.regions if r in regions]
+    return load_layers(municipality, layers).setup
+
+
 def _merge(
     municipality: Municipality, plugins: MunicipalityPlugins
 ) -> tuple[MunicipalitySetup, list[MergeIssue]]:

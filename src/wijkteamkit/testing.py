@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from .domain import Municipality, MunicipalitySetup
-from .loading import LoadedMunicipality, MunicipalityLoadError, UnknownMunicipality, assemble
-from .manager import MunicipalityPlugins
+from .loading import LoadedMunicipality, MunicipalityLoadError, UnknownMunicipality, load_layers
 from .plugins import NATIONAL_PLUGIN, Layer, LoadError, PluginSource, discover, import_plugin
 from .validation import Finding, validate
 
@@ -78,11 +77,7 @@ class PluginHarness:
         if failed:
             raise MunicipalityLoadError(failed)
         chosen = municipality or self._municipality(fresh)
-        plugins = MunicipalityPlugins(chosen.code)
-        loaded = assemble(chosen, fresh, plugins)
-        if loaded is None:
-            raise MunicipalityLoadError(plugins.errors)
-        return loaded
+        return load_layers(chosen, fresh)
 
     def setup(self, municipality: Municipality | None = None) -> MunicipalitySetup:
         """The merged setup."""

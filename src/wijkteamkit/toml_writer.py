@@ -18,27 +18,8 @@ from typing import Any, Literal, get_args, get_origin
 import tomli_w
 from pydantic import BaseModel
 
-from .domain import COLLECTIONS, Municipality, MunicipalitySetup
+from .domain import COLLECTIONS, MunicipalitySetup
 from .domain.document import FORMAT_VERSION
-from .loading import MunicipalityLoadError, assemble
-from .manager import MunicipalityPlugins
-from .plugins import NATIONAL_PLUGIN, Layer, PluginSource, discover
-
-
-def layers_below(municipality: Municipality) -> MunicipalitySetup:
-    """The setup of the national layer and the municipality's regions, without its own plugin.
-
-    Raises :class:`~wijkteamkit.loading.MunicipalityLoadError` if one of those layers fails.
-    """
-    catalogue = discover()
-    regions = [catalogue.regions[r] for r in municipality.regions if r in catalogue.regions]
-    plugins = MunicipalityPlugins(municipality.code)
-    loaded = assemble(
-        municipality, [PluginSource(NATIONAL_PLUGIN, Layer.NATIONAL), *regions], plugins
-    )
-    if loaded is None:
-        raise MunicipalityLoadError(plugins.errors)
-    return loaded.setup
 
 
 def plugin_document(setup: MunicipalitySetup, below: MunicipalitySetup) -> dict[str, Any]:

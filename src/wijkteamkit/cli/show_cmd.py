@@ -69,8 +69,8 @@ def show(
 
 
 def _write_toml(setup: MunicipalitySetup) -> None:
-    from ..loading import MunicipalityLoadError
-    from ..toml_writer import dumps, layers_below
+    from ..loading import MunicipalityLoadError, layers_below
+    from ..toml_writer import dumps
 
     try:
         below = layers_below(setup.municipality)
