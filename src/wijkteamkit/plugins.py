@@ -370,31 +370,29 @@ def _validation_detail(exc: BaseException) -> str | None:
 
 @functools.cache
 def _library_directories() -> tuple[str, ...]:
-    import sysconfig
-
+    """The folders of wijkteamkit itself, pluggy, pydantic and pydantic-core."""
     import pluggy
     import pydantic
     import pydantic_core
 
-    folders = [Path(__file__).parent, Path(sysconfig.get_paths()["stdlib"])]
+    folders = [Path(__file__).parent]
     folders += [Path(m.__file__ or "").parent for m in (pluggy, pydantic, pydantic_core)]
     return tuple(str(f) for f in folders)
 
 
 @functools.cache
-def _site_directories() -> tuple[str, ...]:
+def _standard_library() -> tuple[str, tuple[str, ...]]:
+    """The standard library's folder, and the site-packages folders (which may lie inside it)."""
     import sysconfig
 
-    return tuple({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    paths = sysconfig.get_paths()
+    return paths["stdlib"], (paths["purelib"], paths["platlib"])
 
 
 def _library_frame(filename: str) -> bool:
     """Whether a traceback frame is in wijkteamkit, pydantic, pluggy or the standard library
     (a plugin installed in the interpreter's own site-packages is not)."""
-    if filename.startswith("<frozen"):
+    if filename.startswith(("<frozen", *_library_directories())):
         return True
-    if not filename.startswith(_library_directories()):
-        return False
-    core = str(Path(__file__).parent)
-    libraries = _library_directories()[2:]
-    return filename.startswith((core, *libraries)) or not filename.startswith(_site_directories())
+    stdlib, site = _standard_library()
+    return filename.startswith(stdlib) and not filename.startswith(site)
