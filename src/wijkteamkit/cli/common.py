@@ -68,7 +68,8 @@ class CliError(Exception):
 
     def error_object(self) -> dict[str, Any]:
         """The ``"error"`` member of the JSON error object, for a document that carries it."""
-        return {"code": self.code, "exit": int(self.exit_code), "message": self.message}
+        error: dict[str, Any] = error_document(self.message, self.exit_code, self.code)["error"]
+        return error
 
 
 @dataclass
