@@ -27,6 +27,7 @@ from .domain import (
     Condition,
     DomainScore,
     Flagged,
+    Key,
     MunicipalitySetup,
     PluginDocument,
     ProblemDomains,
@@ -62,7 +63,8 @@ EXAMPLES: dict[str, str] = {
 """One TOML example per condition kind, as it stands in an escalation rule or a target's
 ``accepts``; each is checked against the model when the reference is generated."""
 
-_KEY_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+_KEY_PATTERN: str = typing.get_args(Key)[1].pattern
+"""The pattern of :data:`~wijkteamkit.domain.Key`: a field constrained by it reads ``key``."""
 
 
 def _kind(model: type[BaseModel]) -> str:
@@ -198,9 +200,7 @@ def default_of(field: FieldInfo) -> str:
     """The default as TOML, ``required`` when there is none."""
     if field.is_required():
         return "required"
-    factory = field.default_factory
-    value = factory() if factory is not None else field.default  # type: ignore[call-arg]
-    return _toml(value)
+    return _toml(field.get_default(call_default_factory=True))
 
 
 def read_by(model: type[BaseModel], name: str) -> str:
